@@ -1,0 +1,74 @@
+# Serverless Architecture Patterns on AWS: every target a developer or CI runs.
+# `make help` lists them. The tooling lives in scripts/sitekit; these targets only call it.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SITEKIT := PYTHONPATH=scripts $(PY) -m sitekit
+MKDOCS := $(VENV)/bin/mkdocs
+# Reproducible sitemap dates; silence Material's banner about MkDocs 2.
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+export NO_MKDOCS_2_WARNING := 1
+# Run apt-get as root, or through sudo when there is one.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
+
+.DEFAULT_GOAL := help
+.PHONY: help setup graphviz chromium vendor diagrams pages check build serve test \
+        linkcheck-online clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+	  awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+graphviz: ## Install Graphviz's dot (Debian package) if it is missing
+	@command -v dot >/dev/null || { \
+	  command -v apt-get >/dev/null || { echo "error: Graphviz 'dot' is missing and this system has no apt-get: install Graphviz (https://graphviz.org/download/) and re-run" >&2; exit 1; }; \
+	  echo "Installing Graphviz with apt-get..."; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq graphviz >/dev/null; }
+
+chromium: ## Install Debian's Chromium for the browser tests if it is missing
+	@test -x /usr/bin/chromium || { \
+	  command -v apt-get >/dev/null || { echo "error: /usr/bin/chromium is missing and this system has no apt-get: install Chromium there to run the browser tests" >&2; exit 1; }; \
+	  echo "Installing Chromium with apt-get..."; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+setup: $(VENV)/.installed graphviz vendor ## Create .venv, install pinned dependencies and Graphviz
+
+vendor: ## Copy the pinned front-end libraries into the site (no CDN)
+	@true
+
+diagrams: setup ## Render changed diagram modules to SVG/PNG (all cores)
+	@$(SITEKIT) diagrams
+
+pages: diagrams ## Generate the home catalog and the service explorer pages
+	@$(SITEKIT) pages
+
+check: pages ## Validate pages, front matter, diagrams and navigation (fast)
+	@$(SITEKIT) check
+
+build: pages ## Build the static site into site/ (strict)
+	@$(MKDOCS) build --strict --quiet
+	@echo "site: built into site/"
+
+serve: pages ## Serve on http://127.0.0.1:8000, re-rendering diagrams on save
+	@$(SITEKIT) watch
+
+test: setup chromium ## Run every check and test (what CI runs)
+	@$(SITEKIT) diagrams
+	@$(SITEKIT) pages
+	@$(SITEKIT) check
+	@$(MKDOCS) build --strict --quiet
+	@$(SITEKIT) linkcheck site
+	@$(PY) -m pytest
+
+linkcheck-online: build ## Also fetch every external URL in the built site (needs internet)
+	@$(SITEKIT) linkcheck site --online
+
+clean: ## Remove generated files and the built site (keeps .venv)
+	rm -rf site generated docs/assets/diagrams docs/services docs/assets/vendor .pytest_cache

@@ -1,0 +1,1 @@
+"""Tooling for the Serverless Architecture Patterns site: diagrams, generated pages, checks."""

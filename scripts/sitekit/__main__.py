@@ -1,0 +1,48 @@
+"""Command line: ``python -m sitekit <command>`` (the Makefile's targets call these)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sitekit", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    diagrams = commands.add_parser("diagrams", help="render changed diagram modules")
+    diagrams.add_argument("--force", action="store_true", help="re-render every diagram")
+    commands.add_parser("pages", help="generate the catalog and the service explorer pages")
+    commands.add_parser("watch", help="re-render diagrams and pages when their sources change")
+    commands.add_parser("check", help="validate every page, diagram and the navigation")
+    linkcheck = commands.add_parser("linkcheck", help="check every link in the built site")
+    linkcheck.add_argument("site", nargs="?", default="site")
+    linkcheck.add_argument("--online", action="store_true", help="also fetch external URLs")
+    new = commands.add_parser("new-pattern", help="scaffold a pattern page and its diagram")
+    new.add_argument("--slug", required=True)
+    new.add_argument("--title", required=True)
+    new.add_argument("--category", required=True)
+    args = parser.parse_args(argv)
+
+    if args.command == "diagrams":
+        from sitekit.render import render_all
+        return 1 if render_all(force=args.force) else 0
+    if args.command == "pages":
+        from sitekit.generate import generate_all
+        return generate_all()
+    if args.command == "watch":
+        from sitekit.watch import watch
+        return watch()
+    if args.command == "check":
+        from sitekit.check import main as check
+        return check()
+    if args.command == "linkcheck":
+        from sitekit.linkcheck import main as linkcheck
+        return linkcheck(args.site, online=args.online)
+    if args.command == "new-pattern":
+        from sitekit.scaffold import main as scaffold
+        return scaffold(args.slug, args.title, args.category)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

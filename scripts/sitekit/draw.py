@@ -1,0 +1,176 @@
+"""The small vocabulary diagram modules use to describe an architecture.
+
+A diagram module defines ``draw()``; inside it, ``Diagram`` opens the canvas, ``node`` places
+a service from the service table with its role in this pattern, ``step`` draws a numbered hop
+of the main flow with its caption, and ``link`` draws any other connection. Nothing is drawn at
+import time: the pipeline (``sitekit.render``) calls ``draw()`` and turns the recorded graph
+into SVG and PNG itself, so no temporary files are written next to the module.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import importlib
+import inspect
+from dataclasses import dataclass, field
+
+import diagrams
+
+from sitekit import services
+
+# Everything one draw() call records; the pipeline reads it back after draw() returns.
+_recording: contextvars.ContextVar[Recording] = contextvars.ContextVar("sitekit_recording")
+
+STEP_COLOUR = "#E7157B"  # AWS "application integration" pink: numbered hops stand out
+LINK_COLOUR = "#7B8894"  # the diagrams library's own grey for supporting connections
+
+
+class DiagramError(Exception):
+    """A mistake in a diagram module, with the module's path and line."""
+
+
+@dataclass
+class NodeInfo:
+    node_id: str
+    service: str
+    label: str
+    role: str
+
+
+@dataclass
+class StepInfo:
+    number: int
+    source: str
+    target: str
+    caption: str
+    asynchronous: bool
+
+
+@dataclass
+class Recording:
+    module_path: str
+    title: str = ""
+    source: str = ""
+    nodes: list[NodeInfo] = field(default_factory=list)
+    steps: list[StepInfo] = field(default_factory=list)
+    edge_count: int = 0
+
+
+def _caller_line() -> str:
+    """``path:line`` of the diagram-module line that called into this module."""
+    for frame in inspect.stack()[2:]:
+        if not frame.filename.endswith(("sitekit/draw.py", "contextlib.py")):
+            return f"{frame.filename}:{frame.lineno}"
+    return "<unknown>"
+
+
+def _current() -> Recording:
+    try:
+        return _recording.get()
+    except LookupError:
+        raise DiagramError(
+            f"{_caller_line()}: node(), step() and link() only work inside draw(), "
+            "under 'with Diagram(...)'"
+        ) from None
+
+
+class Diagram(diagrams.Diagram):
+    """The diagram canvas, with the site's defaults: tight padding, transparent background."""
+
+    def __init__(self, title: str, direction: str = "LR"):
+        recording = _current()
+        recording.title = title
+        super().__init__(
+            title,
+            filename="unused",
+            direction=direction,
+            show=False,
+            outformat="svg",
+            graph_attr={"pad": "0.3", "bgcolor": "transparent", "labelloc": "t",
+                        "fontsize": "17"},
+        )
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        # Unlike the library, render nothing here: the pipeline runs Graphviz itself.
+        if exc_type is None:
+            _current().source = self.dot.source
+        diagrams.setdiagram(None)
+
+
+class Cluster(diagrams.Cluster):
+    """A boundary (account, Region, edge vs origin, legacy vs new)."""
+
+    def __init__(self, label: str, *, dashed: bool = False):
+        attrs = {"style": "rounded,dashed"} if dashed else {}
+        super().__init__(label, graph_attr=attrs)
+
+
+def _icon_class(dotted: str):
+    module_name, _, class_name = dotted.rpartition(".")
+    return getattr(importlib.import_module(module_name), class_name)
+
+
+def node(service: str, label: str, *, role: str):
+    """Place ``service`` (a key of the service table) labelled ``label``; ``role`` is its job here."""
+    where = _caller_line()
+    recording = _current()
+    entry = services.get(service)
+    if entry is None:
+        raise DiagramError(
+            f"{where}: unknown service {service!r}: add it to "
+            f"{services.TABLE_PATH.as_posix()} or use one of: {', '.join(services.keys())}"
+        )
+    if not role.strip():
+        raise DiagramError(f"{where}: node {label!r} needs a role: say what it does here")
+    node_id = f"n{len(recording.nodes) + 1}"
+    recording.nodes.append(NodeInfo(node_id, service, label, role.strip()))
+    return _icon_class(entry["icon"])(label, nodeid=node_id)
+
+
+def _connect(source, target, attrs: dict) -> None:
+    recording = _current()
+    recording.edge_count += 1
+    attrs = {"id": f"e{recording.edge_count}", **attrs}
+    source >> diagrams.Edge(**attrs) >> target
+
+
+def step(number: int, source, target, caption: str, *, asynchronous: bool = False) -> None:
+    """Draw hop ``number`` of the main flow; ``caption`` explains it on the page."""
+    where = _caller_line()
+    recording = _current()
+    expected = len(recording.steps) + 1
+    if number != expected:
+        raise DiagramError(f"{where}: step {number} should be step {expected}: number steps 1, 2, 3, ... in order")
+    if not caption.strip():
+        raise DiagramError(f"{where}: step {number} needs a caption")
+    recording.steps.append(
+        StepInfo(number, source.nodeid, target.nodeid, caption.strip(), asynchronous)
+    )
+    _connect(source, target, {
+        "label": f" {number} ", "color": STEP_COLOUR, "fontcolor": STEP_COLOUR,
+        "penwidth": "2", "fontsize": "15", "style": "dashed" if asynchronous else "solid",
+        "class": f"step step-{number}",
+    })
+
+
+def link(source, target, label: str = "", *, asynchronous: bool = False) -> None:
+    """Draw a supporting connection that is not a numbered step of the main flow."""
+    _connect(source, target, {
+        "label": label, "color": LINK_COLOUR,
+        "style": "dashed" if asynchronous else "solid", "class": "link",
+    })
+
+
+def record(module_path: str, draw) -> Recording:
+    """Run a module's ``draw()`` and return what it recorded (used by the pipeline)."""
+    recording = Recording(module_path)
+    token = _recording.set(recording)
+    try:
+        draw()
+    finally:
+        _recording.reset(token)
+        diagrams.setdiagram(None)
+        diagrams.setcluster(None)
+    if not recording.source:
+        raise DiagramError(f"{module_path}:1: draw() must open 'with Diagram(...)'")
+    return recording

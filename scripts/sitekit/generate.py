@@ -1,0 +1,152 @@
+"""``make pages``: the home catalog and the service explorer, generated from the front matter
+of every page and the metadata every diagram module recorded."""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+import sys
+from collections import defaultdict
+
+from sitekit import services
+from sitekit.pages import authored_pages, categories
+from sitekit.paths import GENERATED, SERVICE_PAGES, write_if_changed
+
+
+def diagram_metadata() -> list[dict]:
+    folder = GENERATED / "meta"
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.rglob("*.json"))]
+
+
+def services_by_page(metas: list[dict]) -> dict[str, list[str]]:
+    """Page slug -> the AWS services its diagrams draw, in the order first drawn."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for meta in metas:
+        for node in meta["nodes"]:
+            if services.is_aws(node["service"]) and node["service"] not in found[meta["page"]]:
+                found[meta["page"]].append(node["service"])
+    return found
+
+
+def catalog_snippet(pages, used: dict[str, list[str]]) -> str:
+    """The home page's table of patterns, with data attributes the filter script reads."""
+    names = categories()
+    rows = []
+    for page in sorted((p for p in pages if p.is_pattern), key=lambda p: p.title.lower()):
+        keys = used.get(page.slug, [])
+        service_links = ", ".join(
+            f'<a href="services/{k}/">{html.escape(services.get(k)["name"])}</a>' for k in keys
+        )
+        category = page.meta.get("category", "")
+        rows.append(
+            f'<tr data-category="{category}" data-services="{" ".join(keys)}">'
+            f'<td><a href="{page.url}">{html.escape(page.title)}</a></td>'
+            f'<td>{html.escape(str(page.meta.get("summary", "")))}</td>'
+            f'<td>{html.escape(names.get(category, category))}</td>'
+            f"<td>{service_links}</td></tr>"
+        )
+    category_options = "".join(
+        f'<option value="{key}">{html.escape(label)}</option>' for key, label in names.items()
+    )
+    all_services = sorted({k for keys in used.values() for k in keys},
+                          key=lambda k: services.get(k)["name"].lower())
+    service_options = "".join(
+        f'<option value="{k}">{html.escape(services.get(k)["name"])}</option>'
+        for k in all_services
+    )
+    return (
+        '<form class="catalog-filter" hidden>\n'
+        '<label>Category <select name="category"><option value="">All categories</option>'
+        f"{category_options}</select></label>\n"
+        '<label>Service <select name="service"><option value="">All services</option>'
+        f"{service_options}</select></label>\n"
+        '<output class="catalog-filter__count" aria-live="polite"></output>\n'
+        "</form>\n"
+        '<table class="catalog">\n<thead><tr><th scope="col">Pattern</th>'
+        '<th scope="col">What it does</th><th scope="col">Category</th>'
+        '<th scope="col">AWS services</th></tr></thead>\n<tbody>\n'
+        + "\n".join(rows) + "\n</tbody>\n</table>\n"
+    )
+
+
+def service_page(key: str, uses: list[tuple], titles: dict[str, str]) -> str:
+    entry = services.get(key)
+    lines = [
+        "---", f"title: {json.dumps(entry['name'])}",
+        f"summary: {json.dumps(entry['description'])}", "---", "",
+        f"# {entry['name']}", "", entry["description"], "",
+        f"[{entry['name']} documentation on AWS]({entry['docs']})", "",
+        "## Patterns that use it", "",
+        "| Page | Drawn as | Its role there |", "| --- | --- | --- |",
+    ]
+    for page, label, role in uses:
+        lines.append(f"| [{titles[page]}](../{page}.md) | {label} | {role} |")
+    lines += ["", "[All services](index.md)", ""]
+    return "\n".join(lines)
+
+
+def services_index(used: dict[str, list[tuple]]) -> str:
+    by_category: dict[str, list[str]] = defaultdict(list)
+    for key in used:
+        by_category[services.get(key)["category"]].append(key)
+    lines = ["---", "title: Services", "summary: Every AWS service drawn in a diagram on this "
+             "site, grouped by AWS category, with the patterns that use it.", "---", "",
+             "# Services", "",
+             "Every AWS service that appears in a diagram on this site. Each page says what the "
+             "service is for and lists the patterns that use it, with the role it plays there.",
+             ""]
+    for category in sorted(by_category):
+        lines += [f"## {category}", ""]
+        for key in sorted(by_category[category], key=lambda k: services.get(k)["name"].lower()):
+            count = len({page for page, _, _ in used[key]})
+            lines.append(f"- [{services.get(key)['name']}]({key}.md): "
+                         f"{count} page{'s' if count != 1 else ''}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def related_snippet(page, by_slug) -> str:
+    """The "Related patterns" list, from the page's `related` front matter."""
+    lines = []
+    for slug in page.meta.get("related") or []:
+        other = by_slug.get(f"patterns/{slug}")
+        if other is None:
+            continue  # the check names the unknown slug with file and line
+        lines.append(f"- [{other.title}]({slug}.md): {other.meta.get('summary', '')}")
+    return "\n".join(lines) + "\n"
+
+
+def generate_all() -> int:
+    pages = authored_pages()
+    titles = {p.slug: p.title for p in pages}
+    metas = diagram_metadata()
+    used: dict[str, list[tuple]] = defaultdict(list)
+    for meta in metas:
+        if meta["page"] not in titles:
+            continue  # the check reports modules without a page
+        for node in meta["nodes"]:
+            if services.is_aws(node["service"]):
+                use = (meta["page"], node["label"], node["role"])
+                if use not in used[node["service"]]:
+                    used[node["service"]].append(use)
+    wanted = {SERVICE_PAGES / f"{key}.md": service_page(key, uses, titles)
+              for key, uses in used.items()}
+    wanted[SERVICE_PAGES / "index.md"] = services_index(used)
+    by_slug = {p.slug: p for p in pages}
+    for page in pages:
+        if page.is_pattern:
+            wanted[GENERATED / "related" / f"{page.slug}.md"] = related_snippet(page, by_slug)
+    wanted[GENERATED / "catalog.md"] = catalog_snippet(pages, services_by_page(metas))
+    changed = [path for path, text in sorted(wanted.items()) if write_if_changed(path, text)]
+    if SERVICE_PAGES.exists():
+        for stale in set(SERVICE_PAGES.glob("*.md")) - set(wanted):
+            stale.unlink()
+            changed.append(stale)
+    print(f"pages: {len(used)} service pages, catalog of "
+          f"{sum(p.is_pattern for p in pages)} patterns ({len(changed)} files changed)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(generate_all())

@@ -1,0 +1,178 @@
+"""Turn Graphviz's SVG into a clean, self-contained, deterministic, accessible figure.
+
+Graphviz points each icon at an absolute path in site-packages, gives clusters the graph's id,
+and adds a version comment. Here every icon becomes one shrunken PNG data URI per file
+(a <symbol> in <defs>, drawn with <use>), every id gets the diagram's prefix, nodes and steps
+get data attributes for the page script, and a <title>/<desc> text alternative is added.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import io
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from PIL import Image
+
+from sitekit import services
+from sitekit.draw import Recording
+
+SVG = "http://www.w3.org/2000/svg"
+XLINK = "http://www.w3.org/1999/xlink"
+ET.register_namespace("", SVG)
+ET.register_namespace("xlink", XLINK)
+
+ICON_PIXELS = 128  # drawn at ~101 CSS px; 128 keeps icons crisp at zoom without 300 px files
+
+
+def _q(tag: str) -> str:
+    return f"{{{SVG}}}{tag}"
+
+
+@functools.cache
+def icon_data_uri(path: str) -> str:
+    """The icon shrunk to ICON_PIXELS square, as a PNG data URI (same bytes on every run)."""
+    with Image.open(path) as image:
+        small = image.convert("RGBA").resize((ICON_PIXELS, ICON_PIXELS), Image.LANCZOS)
+    buffer = io.BytesIO()
+    small.save(buffer, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _icon_key(path: str) -> str:
+    """``aws-compute-lambda`` from ``.../site-packages/resources/aws/compute/lambda.png``."""
+    rel = path.split("/resources/", 1)[-1]
+    return re.sub(r"[^a-z0-9]+", "-", Path(rel).with_suffix("").as_posix().lower())
+
+
+def _text_of(element: ET.Element) -> str:
+    return "".join(element.itertext()).strip()
+
+
+def plain(markdown: str) -> str:
+    """Caption Markdown as plain text: links keep their words, code loses its backticks."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    return re.sub(r"[`*_]", "", text)
+
+
+def alt_text(recording: Recording) -> str:
+    names = {n.node_id: n.label for n in recording.nodes}
+    steps = " ".join(
+        f"Step {s.number}: {names[s.source]} to {names[s.target]}. {plain(s.caption)}"
+        for s in recording.steps
+    )
+    return f"Architecture diagram: {recording.title}. {steps}".strip()
+
+
+def clean(raw_svg: bytes, recording: Recording, dom_id: str, page_root: str | None) -> str:
+    """Rewrite Graphviz output. With ``page_root`` set, nodes link to their service pages
+    relative to the page that inlines the SVG; without it (the download file) nothing links."""
+    root = ET.fromstring(raw_svg)
+    nodes = {n.node_id: n for n in recording.nodes}
+
+    root.set("id", f"{dom_id}-svg")
+    root.set("role", "img")
+    root.set("aria-labelledby", f"{dom_id}-title {dom_id}-desc")
+    root.set("class", "diagram__svg")
+    title = ET.Element(_q("title"), id=f"{dom_id}-title")
+    title.text = recording.title
+    desc = ET.Element(_q("desc"), id=f"{dom_id}-desc")
+    desc.text = alt_text(recording)
+    defs = ET.Element(_q("defs"))
+    root.insert(0, defs)
+    root.insert(0, desc)
+    root.insert(0, title)
+
+    graph = root.find(_q("g"))
+    graph.set("id", f"{dom_id}-graph")
+    for old_title in graph.findall(_q("title")):
+        graph.remove(old_title)
+    # Graphviz draws a background polygon even when it is transparent: drop it.
+    for polygon in graph.findall(_q("polygon")):
+        if polygon.get("fill") in ("transparent", "none"):
+            graph.remove(polygon)
+
+    steps = {step.number: step for step in recording.steps}
+    icons: dict[str, str] = {}
+    cluster_count = 0
+    for group in list(graph.iter(_q("g"))):
+        kind = group.get("class", "")
+        label = group.find(_q("title"))
+        if kind == "cluster":
+            cluster_count += 1
+            group.set("id", f"{dom_id}-c{cluster_count}")
+            if label is not None:
+                group.remove(label)
+        elif kind == "node":
+            node = nodes[_text_of(label)]
+            entry = services.get(node.service)
+            group.set("id", f"{dom_id}-{node.node_id}")
+            group.set("class", f"node service-{node.service}")
+            group.set("data-node", node.node_id)
+            group.set("data-service", node.service)
+            group.set("data-role", node.role)
+            group.set("data-service-name", entry["name"])
+            label.text = f"{entry['name']}: {node.role}"
+            if page_root is not None and services.is_aws(node.service):
+                _wrap_in_link(group, label, f"{page_root}services/{node.service}/",
+                              f"{node.label} ({entry['name']}): {node.role}")
+        elif kind == "edge":
+            edge_id = group.get("id")  # e<N> from sitekit.draw
+            group.set("id", f"{dom_id}-{edge_id}")
+            classes = group.get("class", "").replace("&#45;", "-").split()
+            group.set("class", " ".join(classes))
+            step_class = next((c for c in classes if c.startswith("step-")), None)
+            if step_class:
+                step = steps[int(step_class[5:])]
+                group.set("data-step", str(step.number))
+                group.set("data-from", step.source)
+                group.set("data-to", step.target)
+                label.text = f"Step {step.number}: {plain(step.caption)}"
+            else:
+                group.remove(label)
+    for image in list(root.iter(_q("image"))):
+        href = image.get(f"{{{XLINK}}}href")
+        key = _icon_key(href)
+        symbol_id = f"{dom_id}-icon-{key}"
+        if key not in icons:
+            icons[key] = symbol_id
+            width = image.get("width").removesuffix("px")
+            height = image.get("height").removesuffix("px")
+            symbol = ET.SubElement(defs, _q("symbol"), id=symbol_id,
+                                   viewBox=f"0 0 {width} {height}")
+            ET.SubElement(symbol, _q("image"), {
+                "width": width, "height": height,
+                "preserveAspectRatio": image.get("preserveAspectRatio", "xMinYMin meet"),
+                "href": icon_data_uri(href),
+            })
+        use = ET.Element(_q("use"), {
+            "href": f"#{symbol_id}",
+            "x": image.get("x"), "y": image.get("y"),
+            "width": image.get("width").removesuffix("px"),
+            "height": image.get("height").removesuffix("px"),
+        })
+        parent = _parent(root, image)
+        parent.insert(list(parent).index(image), use)
+        parent.remove(image)
+    ET.indent(root, space="")
+    return ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _parent(root: ET.Element, child: ET.Element) -> ET.Element:
+    for candidate in root.iter():
+        if child in list(candidate):
+            return candidate
+    raise ValueError("element has no parent")
+
+
+def _wrap_in_link(group: ET.Element, title: ET.Element, href: str, name: str) -> None:
+    """Put a node's drawing inside <a>, so it is a keyboard-focusable link to its service."""
+    link = ET.Element(_q("a"), {"href": href,
+                                "aria-label": name, "class": "node__link"})
+    for child in list(group):
+        group.remove(child)
+        link.append(child)
+    group.append(link)
