@@ -91,3 +91,17 @@ def page(browser):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+def copy_sources(dest: Path) -> Path:
+    """Copy what a build reads (not generated output) to ``dest``: a checkout elsewhere."""
+    import shutil
+
+    ignore = shutil.ignore_patterns("__pycache__", "*.tmp")
+    for name in ("diagrams", "scripts", "includes"):
+        shutil.copytree(ROOT / name, dest / name, ignore=ignore)
+    shutil.copytree(ROOT / "docs", dest / "docs", ignore=shutil.ignore_patterns(
+        "__pycache__", "services", "diagrams", "vendor"))
+    for name in ("mkdocs.yml", "pyproject.toml"):
+        shutil.copy2(ROOT / name, dest / name)
+    return dest

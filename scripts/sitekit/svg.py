@@ -99,7 +99,7 @@ def clean(raw_svg: bytes, recording: Recording, dom_id: str, page_root: str | No
     icons: dict[str, str] = {}
     cluster_count = 0
     for group in list(graph.iter(_q("g"))):
-        kind = group.get("class", "")
+        kind = group.get("class", "").split()[0] if group.get("class") else ""
         label = group.find(_q("title"))
         if kind == "cluster":
             cluster_count += 1
@@ -122,8 +122,7 @@ def clean(raw_svg: bytes, recording: Recording, dom_id: str, page_root: str | No
         elif kind == "edge":
             edge_id = group.get("id")  # e<N> from sitekit.draw
             group.set("id", f"{dom_id}-{edge_id}")
-            classes = group.get("class", "").replace("&#45;", "-").split()
-            group.set("class", " ".join(classes))
+            classes = group.get("class", "").split()
             step_class = next((c for c in classes if c.startswith("step-")), None)
             if step_class:
                 step = steps[int(step_class[5:])]

@@ -1,0 +1,79 @@
+"""``make serve``: MkDocs' live-reload server plus a watcher that re-renders on save.
+
+MkDocs only watches files it builds from. Saving a diagram module must first re-render the
+diagram (and a page's front matter must refresh the catalog), so this watcher regenerates
+into generated/ and docs/, which MkDocs watches and reloads the browser for. It keeps the
+site buildable by Zensical too: no MkDocs plugin or hook is involved.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from watchdog.events import FileSystemEventHandler
+from watchdog.observers import Observer
+
+from sitekit.generate import generate_all
+from sitekit.paths import DIAGRAMS, DOCS, ROOT, SERVICE_PAGES
+from sitekit.render import render_all
+
+ADDRESS = "127.0.0.1:8000"
+DEBOUNCE_SECONDS = 0.3
+
+
+class _Regenerate(FileSystemEventHandler):
+    """Collects changed sources and regenerates once they stop changing for a moment."""
+
+    def __init__(self):
+        self.pending: set[Path] = set()
+        self.lock = threading.Lock()
+        self.timer: threading.Timer | None = None
+
+    def on_any_event(self, event):
+        path = Path(getattr(event, "dest_path", "") or event.src_path)
+        if path.suffix not in (".py", ".md", ".yml") or path.name.startswith("."):
+            return
+        if SERVICE_PAGES in path.parents or "__pycache__" in path.parts:
+            return  # our own output
+        with self.lock:
+            self.pending.add(path)
+            if self.timer:
+                self.timer.cancel()
+            self.timer = threading.Timer(DEBOUNCE_SECONDS, self.flush)
+            self.timer.start()
+
+    def flush(self):
+        with self.lock:
+            changed, self.pending = self.pending, set()
+        names = ", ".join(sorted(p.relative_to(ROOT).as_posix() for p in changed
+                                 if ROOT in p.parents))
+        print(f"watch: changed {names}", flush=True)
+        if any(DIAGRAMS in p.parents for p in changed):
+            render_all()
+        generate_all()
+
+
+def watch() -> int:
+    handler = _Regenerate()
+    observer = Observer()
+    for folder in (DIAGRAMS, DOCS, Path(__file__).parent / "data"):
+        observer.schedule(handler, str(folder), recursive=True)
+    observer.start()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    print(f"serve: http://{ADDRESS}/ (Ctrl+C to stop)", flush=True)
+    server = subprocess.Popen([str(mkdocs), "serve", "--livereload", "-a", ADDRESS],
+                              cwd=ROOT, env=env)
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        server.terminate()
+        server.wait()
+        return 0
+    finally:
+        observer.stop()
+        observer.join()
