@@ -14,7 +14,7 @@ export NO_MKDOCS_2_WARNING := 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup graphviz chromium vendor diagrams pages check build serve test \
+.PHONY: help setup graphviz chromium vendor diagrams pages check build build-zensical serve test \
         linkcheck-online clean
 
 help: ## List the targets
@@ -56,6 +56,10 @@ build: pages ## Build the static site into site/ (strict)
 	@$(MKDOCS) build --strict --quiet
 	@echo "site: built into site/"
 
+build-zensical: pages ## Build the same site with Zensical into site-zensical/
+	@SITE_DIR=site-zensical $(VENV)/bin/zensical build --clean
+	@echo "site: built with Zensical into site-zensical/"
+
 serve: pages ## Serve on http://127.0.0.1:8000, re-rendering diagrams on save
 	@$(SITEKIT) watch
 
@@ -71,4 +75,4 @@ linkcheck-online: build ## Also fetch every external URL in the built site (need
 	@$(SITEKIT) linkcheck site --online
 
 clean: ## Remove generated files and the built site (keeps .venv)
-	rm -rf site generated docs/assets/diagrams docs/services docs/assets/vendor .pytest_cache
+	rm -rf site site-zensical .cache generated docs/assets/diagrams docs/services docs/assets/vendor .pytest_cache

@@ -5,7 +5,7 @@ from sitekit.draw import Cluster, Diagram, link, node, step
 
 def draw():
     with Diagram("Storage first", direction="LR"):
-        client = node("client", "Client or webhook sender",
+        client = node("client", "Client",
                       role="Sends a request and only needs to know that it was accepted.")
         with Cluster("AWS account, one Region"):
             api = node("api-gateway", "HTTP API",
@@ -22,11 +22,10 @@ def draw():
                          role="Stores the outcome of each processed request.")
         step(1, client, api, "The client sends `POST /orders`; API Gateway checks its token.")
         step(2, api, queue, "The `SQS-SendMessage` integration puts the request body on the "
-                            "queue; no code of yours runs yet.")
-        step(3, api, client, "API Gateway answers `200` with the message ID as soon as SQS has "
-                             "stored the message.")
-        step(4, queue, worker, "Lambda's event source mapping polls the queue and invokes the "
+                            "queue, and API Gateway answers `200` with the message ID as soon as "
+                            "SQS has stored it. None of your code has run yet.")
+        step(3, queue, worker, "Lambda's event source mapping polls the queue and invokes the "
                                "function with a batch of messages.", asynchronous=True)
-        step(5, worker, table, "The function processes each message and writes the result; "
-                               "messages it reports as failed return to the queue.")
+        step(4, worker, table, "The function processes each message and writes the result; "
+                               "messages it reports as failed go back to the queue.")
         link(queue, dlq, "after maxReceiveCount", asynchronous=True)
