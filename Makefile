@@ -14,7 +14,7 @@ export NO_MKDOCS_2_WARNING := 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup graphviz chromium vendor diagrams pages check build build-zensical serve test \
+.PHONY: help setup graphviz chromium vendor diagrams pages check build build-zensical serve test bench \
         linkcheck-online clean
 
 help: ## List the targets
@@ -40,8 +40,25 @@ chromium: ## Install Debian's Chromium for the browser tests if it is missing
 
 setup: $(VENV)/.installed graphviz vendor ## Create .venv, install pinned dependencies and Graphviz
 
-vendor: ## Copy the pinned front-end libraries into the site (no CDN)
-	@true
+# Front-end libraries come from npm at the versions in package-lock.json and are copied into
+# the site, so nothing loads from a CDN. Both steps are file targets: a no-op when up to date.
+VENDOR := docs/assets/vendor
+VENDORED := $(VENDOR)/panzoom.min.js
+
+vendor: $(VENDORED) ## Copy the pinned front-end libraries into the site (no CDN)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { \
+	  command -v apt-get >/dev/null || { echo "error: npm is missing and this system has no apt-get: install Node.js 18+ with npm and re-run" >&2; exit 1; }; \
+	  echo "Installing Node.js and npm with apt-get..."; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(VENDOR)/panzoom.min.js: node_modules/.package-lock.json
+	@mkdir -p $(VENDOR)
+	cp node_modules/@panzoom/panzoom/dist/panzoom.min.js $@
+	cp node_modules/@panzoom/panzoom/MIT-License.txt $(VENDOR)/panzoom.LICENSE.txt
 
 diagrams: setup ## Render changed diagram modules to SVG/PNG (all cores)
 	@$(SITEKIT) diagrams
@@ -70,6 +87,9 @@ test: setup chromium ## Run every check and test (what CI runs)
 	@$(MKDOCS) build --strict --quiet
 	@$(SITEKIT) linkcheck site
 	@$(PY) -m pytest
+
+bench: setup chromium ## Print timings and page weights for this machine (not a test)
+	@$(SITEKIT) bench
 
 linkcheck-online: build ## Also fetch every external URL in the built site (needs internet)
 	@$(SITEKIT) linkcheck site --online

@@ -11,14 +11,15 @@ def draw():
             firehose = node("data-firehose", "Delivery stream",
                             role="Buffers incoming records and writes them to S3 in batches, "
                                  "optionally converted to Parquet.")
-        with Cluster("Store (Amazon S3)"):
+        with Cluster("Store: raw"):
             raw = node("s3", "Raw zone",
                        role="Keeps the data exactly as it arrived, versioned, as the source "
                             "of truth you can reprocess.")
+        with Cluster("Store: curated"):
             curated = node("s3", "Curated zone",
                            role="Holds cleaned, partitioned, columnar data ready for analysts.")
         with Cluster("Catalog and govern"):
-            catalog = node("glue", "Glue crawler and Data Catalog",
+            catalog = node("glue", "Glue Data Catalog",
                            role="The crawler infers schemas and partitions; the Data Catalog "
                                 "keeps the table definitions every engine reads.")
             governance = node("lake-formation", "Lake Formation",
@@ -36,11 +37,12 @@ def draw():
             redshift = node("redshift", "Redshift (Spectrum)",
                             role="A warehouse for heavy, repeated reporting; Spectrum joins its "
                                  "tables with data left in S3.")
-        with Cluster("Visualise and search"):
+        with Cluster("Visualise"):
             dashboards = node("quicksight", "Quick Sight dashboards",
                               role="Business-intelligence dashboards built on Athena or "
                                    "Redshift (formerly Amazon QuickSight, now part of Amazon "
                                    "Quick Suite).")
+        with Cluster("Search"):
             search = node("opensearch", "OpenSearch Service",
                           role="Indexes a copy of log and text data for full-text search and "
                                "near-real-time exploration.")
@@ -56,6 +58,6 @@ def draw():
                                  "through the catalog.")
         step(7, athena, dashboards, "Quick Sight dashboards use Athena as their data source.")
         link(governance, catalog, "permissions")
-        link(emr, curated, "Spark jobs")
-        link(redshift, curated, "Spectrum")
+        link(raw, emr, "Spark jobs")
+        link(curated, redshift, "Spectrum")
         link(firehose, search, "search copy", asynchronous=True)

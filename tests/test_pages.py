@@ -95,6 +95,7 @@ def test_glossary_abbreviations_become_tooltips(site):
 
 
 def _words(text: str) -> list[str]:
+    text = re.sub(r"https?://\S+", " ", text)  # a cited address is not reused prose
     return re.findall(r"[a-z0-9]+", text.lower())
 
 

@@ -13,6 +13,7 @@ def main(argv: list[str] | None = None) -> int:
     diagrams.add_argument("--force", action="store_true", help="re-render every diagram")
     commands.add_parser("pages", help="generate the catalog and the service explorer pages")
     commands.add_parser("watch", help="re-render diagrams and pages when their sources change")
+    commands.add_parser("bench", help="print timings and page weights for this machine")
     commands.add_parser("check", help="validate every page, diagram and the navigation")
     linkcheck = commands.add_parser("linkcheck", help="check every link in the built site")
     linkcheck.add_argument("site", nargs="?", default="site")
@@ -32,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "watch":
         from sitekit.watch import watch
         return watch()
+    if args.command == "bench":
+        from sitekit.bench import main as bench
+        return bench()
     if args.command == "check":
         from sitekit.check import main as check
         return check()

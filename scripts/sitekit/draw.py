@@ -86,7 +86,8 @@ class Diagram(diagrams.Diagram):
             direction=direction,
             show=False,
             outformat="svg",
-            graph_attr={"pad": "0.3", "bgcolor": "transparent", "labelloc": "t",
+            # Horizontal pad: labels wider than their fixed-size node spill past the graph box.
+            graph_attr={"pad": "0.7,0.3", "bgcolor": "transparent", "labelloc": "t",
                         "fontsize": "17"},
         )
 

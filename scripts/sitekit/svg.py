@@ -74,8 +74,15 @@ def clean(raw_svg: bytes, recording: Recording, dom_id: str, page_root: str | No
     nodes = {n.node_id: n for n in recording.nodes}
 
     root.set("id", f"{dom_id}-svg")
-    root.set("role", "img")
-    root.set("aria-labelledby", f"{dom_id}-title {dom_id}-desc")
+    if page_root is None:
+        root.set("role", "img")
+        root.set("aria-labelledby", f"{dom_id}-title {dom_id}-desc")
+    else:
+        # On the page the nodes are links: a "group" keeps them in the accessibility tree
+        # (an "img" would hide everything inside it from screen readers).
+        root.set("role", "group")
+        root.set("aria-labelledby", f"{dom_id}-title")
+        root.set("aria-describedby", f"{dom_id}-desc")
     root.set("class", "diagram__svg")
     title = ET.Element(_q("title"), id=f"{dom_id}-title")
     title.text = recording.title
@@ -116,9 +123,15 @@ def clean(raw_svg: bytes, recording: Recording, dom_id: str, page_root: str | No
             group.set("data-role", node.role)
             group.set("data-service-name", entry["name"])
             label.text = f"{entry['name']}: {node.role}"
+            name = f"{node.label} ({entry['name']}): {node.role}"
             if page_root is not None and services.is_aws(node.service):
-                _wrap_in_link(group, label, f"{page_root}services/{node.service}/",
-                              f"{node.label} ({entry['name']}): {node.role}")
+                _wrap_in_link(group, label, f"{page_root}services/{node.service}/", name)
+            elif page_root is not None:
+                # An actor (client, users, ...) has no page, but keyboard users still need
+                # its tooltip: make it a focusable, labelled graphic.
+                group.set("tabindex", "0")
+                group.set("role", "img")
+                group.set("aria-label", name)
         elif kind == "edge":
             edge_id = group.get("id")  # e<N> from sitekit.draw
             group.set("id", f"{dom_id}-{edge_id}")

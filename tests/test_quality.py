@@ -1,0 +1,103 @@
+"""Quality gates in a real browser: accessibility (axe-core, WCAG 2.1 A/AA) in both palettes,
+privacy (no request leaves the local server), and a strict Content-Security-Policy."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import SITE, serve
+
+PAGES = sorted(p.parent.relative_to(SITE).as_posix().replace(".", "") + "/"
+               for p in SITE.rglob("index.html")) if SITE.exists() else []
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def _url(base: str, page: str) -> str:
+    return base + page.lstrip("/")
+
+
+@pytest.fixture(scope="module", params=["light", "dark"])
+def palette_context(request, browser):
+    context = browser.new_context(color_scheme=request.param,
+                                  viewport={"width": 1280, "height": 900})
+    yield request.param, context
+    context.close()
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_axe_finds_no_wcag_violations(palette_context, base_url, page_path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    scheme, context = palette_context
+    tab = context.new_page()
+    try:
+        tab.goto(_url(base_url, page_path), wait_until="networkidle")
+        expected = "slate" if scheme == "dark" else "default"
+        assert tab.get_attribute("body", "data-md-color-scheme") == expected
+        results = Axe().run(tab, options=WCAG)
+        assert results.violations_count == 0, results.generate_report()
+    finally:
+        tab.close()
+
+
+def test_no_request_leaves_the_local_server(browser, base_url):
+    host = urlsplit(base_url).netloc
+    context = browser.new_context()
+    foreign: list[str] = []
+    context.on("request", lambda r: foreign.append(r.url)
+               if urlsplit(r.url).scheme in ("http", "https", "ws", "wss")
+               and urlsplit(r.url).netloc != host else None)
+    tab = context.new_page()
+    for page_path in PAGES:
+        tab.goto(_url(base_url, page_path), wait_until="networkidle")
+    # Search too: its worker and index must be local.
+    tab.goto(base_url)
+    tab.locator("label.md-header__button[for='__search']").click()
+    tab.locator("input.md-search__input").fill("lambda")
+    tab.locator(".md-search-result__item").first.wait_for()
+    context.close()
+    assert foreign == [], f"requests to other hosts: {sorted(set(foreign))[:10]}"
+
+
+def _inline_script_hashes(site: Path) -> set[str]:
+    """Hashes of the theme's own inline scripts (ours add none: see the assertion below)."""
+    hashes = set()
+    for page in site.rglob("*.html"):
+        for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>",
+                                      page.read_text(encoding="utf-8"), re.DOTALL):
+            if "src=" in attrs or "application/json" in attrs or not body.strip():
+                continue
+            assert "diagram" not in body, f"{page}: our code must not be an inline script"
+            digest = hashlib.sha256(body.encode("utf-8")).digest()
+            hashes.add("'sha256-" + base64.b64encode(digest).decode() + "'")
+    return hashes
+
+
+def test_diagrams_work_under_a_strict_content_security_policy(browser, site):
+    policy = ("default-src 'self'; script-src 'self' " + " ".join(sorted(
+        _inline_script_hashes(site))) + "; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; worker-src 'self'")
+    base, server = serve(site, {"Content-Security-Policy": policy})
+    context = browser.new_context()
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        tab.goto(base + "patterns/backend-api/", wait_until="networkidle")
+        figure = tab.locator("figure.diagram").first
+        figure.wait_for()
+        assert figure.get_attribute("data-ready") is not None, "diagram script did not start"
+        tab.get_by_role("button", name=re.compile("next", re.I)).first.click()
+        assert tab.locator("figure.diagram [data-step='1'].is-current").count() == 1
+        violations = [e for e in errors if "Content Security Policy" in e]
+        assert violations == [], violations
+        assert errors == [], errors
+    finally:
+        context.close()
+        server.shutdown()
