@@ -30,7 +30,9 @@ def services_by_page(metas: list[dict]) -> dict[str, list[str]]:
 
 
 def catalog_snippet(pages, used: dict[str, list[str]]) -> str:
-    """The home page's table of patterns, with data attributes the filter script reads."""
+    """The home page's table of patterns. Each row carries its category and services as data
+    attributes; diagram.js shows the (hidden) filter form and keeps its state in the URL
+    (``?category=...&service=...``). Without JavaScript the full table is shown."""
     names = categories()
     rows = []
     for page in sorted((p for p in pages if p.is_pattern), key=lambda p: p.title.lower()):
@@ -56,37 +58,57 @@ def catalog_snippet(pages, used: dict[str, list[str]]) -> str:
         for k in all_services
     )
     return (
-        '<form class="catalog-filter" hidden>\n'
-        '<label>Category <select name="category"><option value="">All categories</option>'
-        f"{category_options}</select></label>\n"
-        '<label>Service <select name="service"><option value="">All services</option>'
-        f"{service_options}</select></label>\n"
+        '<form class="catalog-filter" id="catalog-filter" aria-label="Filter the patterns" '
+        "hidden>\n"
+        '<label>Category <select name="category" aria-controls="catalog">'
+        f'<option value="">All categories</option>{category_options}</select></label>\n'
+        '<label>AWS service <select name="service" aria-controls="catalog">'
+        f'<option value="">All services</option>{service_options}</select></label>\n'
+        '<button type="button" data-action="clear">Show all</button>\n'
         '<output class="catalog-filter__count" aria-live="polite"></output>\n'
         "</form>\n"
-        '<table class="catalog">\n<thead><tr><th scope="col">Pattern</th>'
+        '<table class="catalog" id="catalog">\n<thead><tr><th scope="col">Pattern</th>'
         '<th scope="col">What it does</th><th scope="col">Category</th>'
         '<th scope="col">AWS services</th></tr></thead>\n<tbody>\n'
-        + "\n".join(rows) + "\n</tbody>\n</table>\n"
+        + "\n".join(rows) + "\n"
+        '<tr class="catalog__empty" hidden><td colspan="4">No pattern matches both filters. '
+        "Choose another category or service, or show all patterns.</td></tr>\n"
+        "</tbody>\n</table>\n"
     )
 
 
-def service_page(key: str, uses: list[tuple], titles: dict[str, str]) -> str:
+def service_page(key: str, uses: list[dict], titles: dict[str, str],
+                 patterns: set[str]) -> str:
+    """``/services/<key>/``: what the service is, and every diagram that draws it with the
+    role it plays there (each row links to the node itself, which the page highlights)."""
     entry = services.get(key)
+    pages = sorted({use["page"] for use in uses}, key=lambda page: titles[page].lower())
+    count = f"{len(pages)} page{'s' if len(pages) != 1 else ''}"
     lines = [
         "---", f"title: {json.dumps(entry['name'])}",
         f"summary: {json.dumps(entry['description'])}", "---", "",
         f"# {entry['name']}", "", entry["description"], "",
-        f"[{entry['name']} documentation on AWS]({entry['docs']})", "",
-        "## Patterns that use it", "",
+        f"**AWS category:** {entry['category']}. "
+        f"**Documentation:** [{entry['name']} on AWS]({entry['docs']}).", "",
+        "## Where it appears", "",
+        f"Drawn in the diagrams of {count}, each time with a job of its own:", "",
         "| Page | Drawn as | Its role there |", "| --- | --- | --- |",
     ]
-    for page, label, role in uses:
-        lines.append(f"| [{titles[page]}](../{page}.md) | {label} | {role} |")
-    lines += ["", "[All services](index.md)", ""]
+    order = {page: i for i, page in enumerate(pages)}
+    for use in sorted(uses, key=lambda u: order[u["page"]]):
+        anchor = f"{use['dom_id']}-{use['node_id']}"
+        lines.append(f"| [{titles[use['page']]}](../{use['page']}.md#{anchor}) "
+                     f"| {use['label']} | {use['role']} |")
+    lines.append("")
+    if patterns & set(pages):
+        lines += [f"[Show the patterns that use {entry['name']} in the catalog]"
+                  f"(../index.md?service={key}) · [All services](index.md)", ""]
+    else:
+        lines += ["[All services](index.md)", ""]
     return "\n".join(lines)
 
 
-def services_index(used: dict[str, list[tuple]]) -> str:
+def services_index(used: dict[str, list[dict]]) -> str:
     by_category: dict[str, list[str]] = defaultdict(list)
     for key in used:
         by_category[services.get(key)["category"]].append(key)
@@ -99,7 +121,7 @@ def services_index(used: dict[str, list[tuple]]) -> str:
     for category in sorted(by_category):
         lines += [f"## {category}", ""]
         for key in sorted(by_category[category], key=lambda k: services.get(k)["name"].lower()):
-            count = len({page for page, _, _ in used[key]})
+            count = len({use["page"] for use in used[key]})
             lines.append(f"- [{services.get(key)['name']}]({key}.md): "
                          f"{count} page{'s' if count != 1 else ''}")
         lines.append("")
@@ -121,16 +143,18 @@ def generate_all() -> int:
     pages = authored_pages()
     titles = {p.slug: p.title for p in pages}
     metas = diagram_metadata()
-    used: dict[str, list[tuple]] = defaultdict(list)
+    used: dict[str, list[dict]] = defaultdict(list)
     for meta in metas:
         if meta["page"] not in titles:
             continue  # the check reports modules without a page
         for node in meta["nodes"]:
             if services.is_aws(node["service"]):
-                use = (meta["page"], node["label"], node["role"])
-                if use not in used[node["service"]]:
-                    used[node["service"]].append(use)
-    wanted = {SERVICE_PAGES / f"{key}.md": service_page(key, uses, titles)
+                used[node["service"]].append({
+                    "page": meta["page"], "dom_id": meta["dom_id"],
+                    "node_id": node["node_id"], "label": node["label"], "role": node["role"],
+                })
+    patterns = {p.slug for p in pages if p.is_pattern}
+    wanted = {SERVICE_PAGES / f"{key}.md": service_page(key, uses, titles, patterns)
               for key, uses in used.items()}
     wanted[SERVICE_PAGES / "index.md"] = services_index(used)
     by_slug = {p.slug: p for p in pages}

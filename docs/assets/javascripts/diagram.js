@@ -434,8 +434,7 @@
   /* ------------------------------------------------------------------------------------ */
 
   function setUpCatalog(form) {
-    const table = document.getElementById(form.getAttribute("aria-controls")) ||
-      document.querySelector("table.catalog");
+    const table = document.querySelector("table.catalog");
     const rows = [...table.querySelectorAll("tbody tr[data-category]")];
     const empty = table.querySelector(".catalog__empty");
     const count = form.querySelector(".catalog-filter__count");
