@@ -15,7 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup graphviz chromium vendor diagrams pages check build build-zensical serve test bench \
-        linkcheck-online clean
+        linkcheck-online clean new-pattern
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -66,8 +66,13 @@ diagrams: setup ## Render changed diagram modules to SVG/PNG (all cores)
 pages: diagrams ## Generate the home catalog and the service explorer pages
 	@$(SITEKIT) pages
 
-check: pages ## Validate pages, front matter, diagrams and navigation (fast)
-	@$(SITEKIT) check
+# Renders and generates first, then reports every problem at once, even when a diagram failed.
+check: setup ## Validate pages, front matter, diagrams and navigation (fast)
+	@$(SITEKIT) diagrams; rendered=$$?; $(SITEKIT) pages && $(SITEKIT) check && exit $$rendered
+
+# Arguments arrive through the environment, so any title survives the shell unchanged.
+new-pattern: setup ## Start a pattern: SLUG=fan-out TITLE="Fan-out" CATEGORY=messaging-and-events
+	@$(SITEKIT) new-pattern --slug "$$SLUG" --title "$$TITLE" --category "$$CATEGORY"
 
 build: pages ## Build the static site into site/ (strict)
 	@$(MKDOCS) build --strict --quiet

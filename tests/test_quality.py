@@ -57,8 +57,8 @@ def test_no_request_leaves_the_local_server(browser, base_url):
         tab.goto(_url(base_url, page_path), wait_until="networkidle")
     # Search too: its worker and index must be local.
     tab.goto(base_url)
-    tab.locator("label.md-header__button[for='__search']").click()
-    tab.locator("input.md-search__input").fill("lambda")
+    tab.locator("input.md-search__input").click(timeout=5_000)
+    tab.locator("input.md-search__input").press_sequentially("lambda")
     tab.locator(".md-search-result__item").first.wait_for()
     context.close()
     assert foreign == [], f"requests to other hosts: {sorted(set(foreign))[:10]}"

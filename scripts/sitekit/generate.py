@@ -86,7 +86,9 @@ def service_page(key: str, uses: list[dict], titles: dict[str, str],
     count = f"{len(pages)} page{'s' if len(pages) != 1 else ''}"
     lines = [
         "---", f"title: {json.dumps(entry['name'])}",
-        f"summary: {json.dumps(entry['description'])}", "---", "",
+        f"summary: {json.dumps(entry['description'])}",
+        # Rank a pattern's own page above the service pages that quote its roles.
+        "search:", "  boost: 0.5", "---", "",
         f"# {entry['name']}", "", entry["description"], "",
         f"**AWS category:** {entry['category']}. "
         f"**Documentation:** [{entry['name']} on AWS]({entry['docs']}).", "",
@@ -97,8 +99,10 @@ def service_page(key: str, uses: list[dict], titles: dict[str, str],
     order = {page: i for i, page in enumerate(pages)}
     for use in sorted(uses, key=lambda u: order[u["page"]]):
         anchor = f"{use['dom_id']}-{use['node_id']}"
+        cells = [use["label"], use["role"]]
+        label, role = (cell.replace("|", "\\|") for cell in cells)
         lines.append(f"| [{titles[use['page']]}](../{use['page']}.md#{anchor}) "
-                     f"| {use['label']} | {use['role']} |")
+                     f"| {label} | {role} |")
     lines.append("")
     if patterns & set(pages):
         lines += [f"[Show the patterns that use {entry['name']} in the catalog]"

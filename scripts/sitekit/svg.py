@@ -25,6 +25,11 @@ XLINK = "http://www.w3.org/1999/xlink"
 ET.register_namespace("", SVG)
 ET.register_namespace("xlink", XLINK)
 
+# SVG references use xlink:href, not SVG 2's plain href: Material's instant navigation
+# rewrites every element matching [href] by assigning its .href property, which is read-only
+# on SVG elements (the page script then fails). Every browser still supports xlink:href.
+HREF = f"{{{XLINK}}}href"
+
 ICON_PIXELS = 128  # drawn at ~101 CSS px; 128 keeps icons crisp at zoom without 300 px files
 
 
@@ -53,9 +58,15 @@ def _text_of(element: ET.Element) -> str:
 
 
 def plain(markdown: str) -> str:
-    """Caption Markdown as plain text: links keep their words, code loses its backticks."""
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
-    return re.sub(r"[`*_]", "", text)
+    """Caption Markdown as plain text: links keep their words, code loses its backticks but
+    keeps its characters (`/api/*` stays /api/*), emphasis loses its markers."""
+    text = re.sub(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])", r"\1", markdown)
+    parts = re.split(r"(`[^`]+`)", text)
+    return "".join(
+        part[1:-1] if part.startswith("`") and part.endswith("`") and len(part) > 1
+        else re.sub(r"(?<!\w)[*_]+|[*_]+(?!\w)", "", part)
+        for part in parts
+    )
 
 
 def alt_text(recording: Recording) -> str:
@@ -120,10 +131,11 @@ def clean(raw_svg: bytes, recording: Recording, dom_id: str, page_root: str | No
             group.set("class", f"node service-{node.service}")
             group.set("data-node", node.node_id)
             group.set("data-service", node.service)
-            group.set("data-role", node.role)
+            role = plain(node.role)  # Markdown on the service page, plain text here
+            group.set("data-role", role)
             group.set("data-service-name", entry["name"])
-            label.text = f"{entry['name']}: {node.role}"
-            name = f"{node.label} ({entry['name']}): {node.role}"
+            label.text = f"{entry['name']}: {role}"
+            name = f"{node.label} ({entry['name']}): {role}"
             if page_root is not None and services.is_aws(node.service):
                 _wrap_in_link(group, label, f"{page_root}services/{node.service}/", name)
             elif page_root is not None:
@@ -158,10 +170,10 @@ def clean(raw_svg: bytes, recording: Recording, dom_id: str, page_root: str | No
             ET.SubElement(symbol, _q("image"), {
                 "width": width, "height": height,
                 "preserveAspectRatio": image.get("preserveAspectRatio", "xMinYMin meet"),
-                "href": icon_data_uri(href),
+                HREF: icon_data_uri(href),
             })
         use = ET.Element(_q("use"), {
-            "href": f"#{symbol_id}",
+            HREF: f"#{symbol_id}",
             "x": image.get("x"), "y": image.get("y"),
             "width": image.get("width").removesuffix("px"),
             "height": image.get("height").removesuffix("px"),
@@ -182,7 +194,7 @@ def _parent(root: ET.Element, child: ET.Element) -> ET.Element:
 
 def _wrap_in_link(group: ET.Element, title: ET.Element, href: str, name: str) -> None:
     """Put a node's drawing inside <a>, so it is a keyboard-focusable link to its service."""
-    link = ET.Element(_q("a"), {"href": href,
+    link = ET.Element(_q("a"), {HREF: href,
                                 "aria-label": name, "class": "node__link"})
     for child in list(group):
         group.remove(child)

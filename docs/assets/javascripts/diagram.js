@@ -136,31 +136,34 @@
       tooltip.hidden = true;
     }
 
-    // A short delay lets the pointer move from the node onto the tooltip (WCAG 1.4.13).
     const hideSoon = () => {
       clearTimeout(hideTimer);
       hideTimer = setTimeout(hideTooltip, 150);
     };
 
-    svg.addEventListener("pointerover", (event) => {
+    // Hover. The tooltip lets the pointer through (it must never hide a node the reader
+    // wants next), yet stays open while the pointer is over it so it can be read
+    // (WCAG 1.4.13): hence this geometric test instead of enter/leave events.
+    figure.addEventListener("pointermove", (event) => {
+      if (event.pointerType === "touch" || event.buttons) return; // taps and drags: below
       const node = event.target.closest("g.node");
-      if (node && event.pointerType !== "touch" && node !== tipNode) showTooltip(node);
-      else if (node) clearTimeout(hideTimer);
+      if (node && node !== tipNode) showTooltip(node);
+      else if (node || (tipNode && within(tooltip, event))) clearTimeout(hideTimer);
+      else if (tipNode) hideSoon();
     });
-    svg.addEventListener("pointerout", (event) => {
-      const node = event.target.closest("g.node");
-      if (node && event.pointerType !== "touch" && !node.contains(event.relatedTarget)) {
-        hideSoon();
-      }
+    figure.addEventListener("pointerleave", () => {
+      if (tipNode) hideSoon();
     });
-    tooltip.addEventListener("pointerenter", () => clearTimeout(hideTimer));
-    tooltip.addEventListener("pointerleave", hideSoon);
-    svg.addEventListener("focusin", (event) => {
+    // Focus listeners sit on the figure: Chromium makes an SVG element with focus
+    // listeners a Tab stop of its own.
+    figure.addEventListener("focusin", (event) => {
       const node = event.target.closest("g.node");
       // A tap also focuses the link; the tap handler below decides what a tap shows.
       if (node && !(down?.touch && event.timeStamp - down.time < 1000)) showTooltip(node);
     });
-    svg.addEventListener("focusout", hideTooltip);
+    figure.addEventListener("focusout", (event) => {
+      if (event.target.closest("g.node")) hideTooltip();
+    });
     listen(document, "keydown", (event) => {
       if (event.key === "Escape" && tipNode) hideTooltip(); // dismissible without moving
     });
@@ -335,10 +338,13 @@
         event.stopPropagation();
         return;
       }
+      if (!down?.touch) return;
       const node = event.target.closest("g.node");
-      if (node && down?.touch && tipNode !== node) {
+      if (node && tipNode !== node) {
         event.preventDefault();
         showTooltip(node, true);
+      } else if (!node) {
+        hideTooltip();
       }
     }, true);
 
@@ -387,9 +393,11 @@
       next: () => choose(current + 1),
       play: () => setPlaying(!playTimer),
       "reset-steps": () => choose(0),
-      "zoom-in": () => panzoom.zoomIn(),
-      "zoom-out": () => panzoom.zoomOut(),
-      "reset-zoom": () => panzoom.reset(),
+      // Not animated: Panzoom measures the drawing's on-screen box to keep it covering the
+      // frame, and a box caught mid-transition would leave Reset slightly zoomed in.
+      "zoom-in": () => panzoom.zoomIn({ animate: false }),
+      "zoom-out": () => panzoom.zoomOut({ animate: false }),
+      "reset-zoom": () => panzoom.reset({ animate: false }),
       fullscreen: toggleFullscreen,
     };
     toolbar.addEventListener("click", (event) => {
@@ -397,17 +405,21 @@
       if (control) actions[control.dataset.action]();
     });
 
-    // `#<figure id>-step-3` in the address (the list items' ids) opens with step 3 shown.
-    function showStepFromHash() {
-      const match = location.hash.match(/-step-(\d+)$/);
-      if (match && location.hash.slice(1, -match[0].length) === figure.id) {
-        choose(Number(match[1]));
-      }
+    // The address can point into the diagram: `#<figure id>-step-3` (a list item's id)
+    // opens with step 3 shown; `#<figure id>-n2` (a node's id, which service pages link to)
+    // marks that node and centres it.
+    function followHash() {
+      const id = decodeURIComponent(location.hash.slice(1));
+      for (const node of nodes.values()) node.classList.toggle("is-target", node.id === id);
+      const step = id.startsWith(`${figure.id}-step-`) && Number(id.split("-step-")[1]);
+      if (step) choose(step);
+      const node = [...nodes.values()].find((each) => each.id === id);
+      if (node) requestAnimationFrame(() => node.scrollIntoView({ block: "center" }));
     }
-    listen(window, "hashchange", showStepFromHash);
+    listen(window, "hashchange", followHash);
 
     show(0);
-    showStepFromHash();
+    followHash();
     onZoomChange();
     toolbar.hidden = false;
     figure.dataset.ready = "";
@@ -423,6 +435,13 @@
         for (const remove of undo) remove();
       },
     };
+  }
+
+  /** Whether a pointer event happened over the element's box. */
+  function within(element, event) {
+    const box = element.getBoundingClientRect();
+    return event.clientX >= box.left && event.clientX <= box.right &&
+      event.clientY >= box.top && event.clientY <= box.bottom;
   }
 
   function smooth() {

@@ -1,0 +1,380 @@
+"""Interactive diagrams in a real browser (Playwright, Debian's Chromium).
+
+Every page with a diagram is checked as a reader would use it: service nodes are links,
+reachable with Tab, with a tooltip on hover and on focus; one click lands on the service page,
+which lists the page back; the step controls and the "How it works" list drive the highlight;
+zoom changes the scale and resets; several diagrams on a page stay independent. Then: no
+console error, failed request or request to another host on any page; the dark palette
+recolours the SVG; instant navigation, full screen and a phone-sized screen work.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import ROOT
+
+from sitekit import services
+from sitekit.paths import diagram_modules
+from sitekit.svg import plain
+
+# Pages come from the diagram modules (always there, even before the first build); what each
+# diagram draws comes from its metadata in generated/meta/, read once the site is built.
+PAGES: dict[str, list[str]] = defaultdict(list)
+for _diagram in diagram_modules():
+    PAGES[_diagram.page].append(_diagram.diagram_id)
+
+
+def meta(diagram_id: str) -> dict:
+    path = ROOT / "generated" / "meta" / f"{diagram_id}.json"
+    assert path.is_file(), f"{path.relative_to(ROOT)} is missing: run `make diagrams`"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+class Watch:
+    """Console errors, uncaught exceptions, failed or 4xx/5xx requests, and requests to any
+    host but the local server, for every page a browser context opens."""
+
+    def __init__(self, context, base_url: str):
+        self.host = urlsplit(base_url).netloc
+        self.problems: list[str] = []
+        context.on("console", self._console)
+        context.on("weberror", lambda error: self.problems.append(f"page error: {error.error}"))
+        # ERR_ABORTED is a request the next navigation cancelled, not a failure.
+        context.on("requestfailed", lambda request: self.problems.append(
+            f"failed: {request.url} ({request.failure})")
+            if "ERR_ABORTED" not in (request.failure or "") else None)
+        context.on("response", lambda response: self.problems.append(
+            f"HTTP {response.status}: {response.url}") if response.status >= 400 else None)
+        context.on("request", self._request)
+
+    def _console(self, message):
+        if message.type == "error":
+            self.problems.append(f"console: {message.text}")
+
+    def _request(self, request):
+        parts = urlsplit(request.url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != self.host:
+            self.problems.append(f"left the local server: {request.url}")
+
+    def take(self) -> list[str]:
+        found, self.problems = self.problems, []
+        return found
+
+
+@pytest.fixture
+def watched(page, base_url):
+    return page, Watch(page.context, base_url)
+
+
+def figure_state(tab, dom_id: str) -> dict:
+    """Which steps, nodes and list items are highlighted, in one round trip."""
+    return tab.evaluate(
+        """(id) => {
+            const figure = document.getElementById(id);
+            const list = document.querySelector(`ol.diagram-steps[data-diagram-ref="${id}"]`);
+            const current = (root, selector) => root ? [...root.querySelectorAll(selector)]
+                .filter((e) => e.classList.contains("is-current")) : [];
+            return {
+                edges: current(figure, "g.edge[data-step]").map((e) => Number(e.dataset.step)),
+                nodes: current(figure, "g.node").map((e) => e.dataset.node).sort(),
+                items: current(list, "li[data-step]").map((e) => Number(e.dataset.step)),
+                ariaCurrent: list ? [...list.querySelectorAll("li[aria-current=step]")]
+                    .map((e) => Number(e.dataset.step)) : [],
+                stepping: figure.classList.contains("diagram--stepping"),
+                status: figure.querySelector(".diagram__status").textContent,
+            };
+        }""",
+        dom_id,
+    )
+
+
+# The visible tooltip's text, or null; used inside the page's evaluate() calls.
+TOOLTIP_JS = """(id) => {
+    const tip = document.getElementById(`${id}-tooltip`);
+    return tip && !tip.hidden && tip.offsetParent ? tip.textContent : null;
+}"""
+
+
+def tooltip_text(tab, dom_id: str) -> str | None:
+    return tab.evaluate(TOOLTIP_JS, dom_id)
+
+
+def svg_width(tab, dom_id: str) -> float:
+    return tab.evaluate(f"document.getElementById('{dom_id}-svg').getBoundingClientRect().width")
+
+
+@functools.cache
+def page_text(path: Path) -> str:
+    """A built page's text without tags (glossary <abbr>s and <code> spans removed)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8")))
+
+
+def check_nodes(tab, info: dict, page_slug: str, site: Path) -> None:
+    """Each node: Tab reaches it in drawing order, focus shows the ring and the tooltip, hover
+    shows the tooltip; service nodes link to a service page that lists this page."""
+    dom_id = info["dom_id"]
+    by_id = {n["node_id"]: n for n in info["nodes"]}
+    order = tab.evaluate(f"""[...document.querySelectorAll('#{dom_id}-svg g.node')]
+                             .map((n) => n.dataset.node)""")
+    assert sorted(order) == sorted(by_id), "the SVG and the metadata disagree on the nodes"
+    # Start from the last toolbar button: the next Tab stops are the nodes, in order.
+    tab.focus(f"#{dom_id}-toolbar [data-action=fullscreen]")
+    for node_id in order:
+        node = by_id[node_id]
+        entry = services.get(node["service"])
+        role = plain(node["role"])
+        tab.keyboard.press("Tab")
+        focused = tab.evaluate("""(id) => {
+            const active = document.activeElement;
+            const node = active.closest('g.node');
+            const halo = node && node.querySelector('.node__halo');
+            return {node: node && node.dataset.node, tag: active.tagName.toLowerCase(),
+                    href: active.getAttribute('xlink:href') || active.getAttribute('href'),
+                    ring: halo && getComputedStyle(halo).stroke,
+                    visible: active.matches(':focus-visible'),
+                    tooltip: (""" + TOOLTIP_JS + """)(id)};
+        }""", dom_id)
+        assert focused["node"] == node_id, f"Tab did not reach {node['label']!r}"
+        assert focused["visible"] and focused["ring"] not in (None, "none", "transparent",
+                                                               "rgba(0, 0, 0, 0)"), \
+            f"{node['label']!r} has no visible focus ring"
+        text = focused["tooltip"]
+        assert text and entry["name"] in text and role in text, \
+            f"focus on {node['label']!r} shows no tooltip with its service and role: {text!r}"
+        if services.is_aws(node["service"]):
+            assert focused["tag"] == "a"
+            assert focused["href"].endswith(f"services/{node['service']}/")
+            # The service page lists this page, linked to this very node, with its role.
+            listing = site / "services" / node["service"] / "index.html"
+            assert f'/{page_slug}/#{dom_id}-{node_id}"' in listing.read_text("utf-8"), \
+                f"/services/{node['service']}/ does not list {page_slug}"
+            assert role in page_text(listing), f"/services/{node['service']}/ lacks the role"
+    tab.keyboard.press("Escape")
+    assert tooltip_text(tab, dom_id) is None, "Escape does not dismiss the tooltip"
+    tab.evaluate("document.activeElement.blur()")
+    # Hover: real mouse moves to each icon's centre (the browser's hit test, not a shortcut).
+    centres = tab.evaluate(f"""() => {{
+        document.getElementById('{dom_id}').scrollIntoView({{block: 'center'}});
+        return [...document.querySelectorAll('#{dom_id}-svg g.node')].map((node) => {{
+            const box = node.querySelector('use').getBoundingClientRect();
+            return [node.dataset.node, box.x + box.width / 2, box.y + box.height / 2];
+        }});
+    }}""")
+    for node_id, x, y in centres:
+        tab.mouse.move(x, y)
+        hovered = tab.evaluate("""([id, x, y]) => ({
+            hit: document.elementFromPoint(x, y)?.closest('g.node')?.dataset.node,
+            tooltip: (""" + TOOLTIP_JS + """)(id)})""", [dom_id, x, y])
+        assert hovered["hit"] == node_id, f"{node_id} is covered at its centre"
+        text = hovered["tooltip"]
+        assert text and plain(by_id[node_id]["role"]) in text, f"hover on {node_id}: {text!r}"
+    tab.mouse.move(0, 0)
+    tab.wait_for_function(f"document.getElementById('{dom_id}-tooltip').hidden")
+
+
+def check_steps(tab, info: dict, others: list[str]) -> None:
+    """Next walks 1, 2, ...; a list item selects its step; Reset clears; other diagrams on
+    the page are untouched. The first press of each control is a mouse click, the rest use
+    the keyboard (same handlers, a tenth of the time)."""
+    dom_id = info["dom_id"]
+    steps = info["steps"]
+    toolbar = f"#{dom_id}-toolbar"
+    for step in steps:
+        if step["number"] == 1:
+            tab.click(f"{toolbar} [data-action=next]")
+        else:
+            tab.keyboard.press("Enter")  # focus stays on Next
+        state = figure_state(tab, dom_id)
+        assert state["edges"] == [step["number"]], f"after Next: {state}"
+        assert state["nodes"] == sorted({step["source"], step["target"]})
+        assert state["items"] == state["ariaCurrent"] == [step["number"]]
+        assert state["status"].startswith(f"Step {step['number']} of {len(steps)}")
+        for other in others:
+            assert figure_state(tab, other)["edges"] == [], "diagrams on one page interfere"
+    assert tab.is_disabled(f"{toolbar} [data-action=next]"), "Next is enabled after the last step"
+    items = f"ol.diagram-steps[data-diagram-ref='{dom_id}'] li"
+    for step in reversed(steps):
+        pick = f"{items}[data-step='{step['number']}'] > .diagram-steps__pick"
+        if step is steps[-1]:
+            tab.click(pick)
+        else:
+            tab.focus(pick)
+            tab.keyboard.press("Enter")
+        state = figure_state(tab, dom_id)
+        assert state["edges"] == state["items"] == [step["number"]], f"list item: {state}"
+    tab.click(f"{toolbar} [data-action=reset-steps]")
+    state = figure_state(tab, dom_id)
+    assert state["edges"] == state["nodes"] == state["items"] == [] and not state["stepping"]
+
+
+def check_zoom(tab, dom_id: str) -> None:
+    toolbar = f"#{dom_id}-toolbar"
+    before = svg_width(tab, dom_id)
+    tab.click(f"{toolbar} [data-action=zoom-in]")
+    tab.wait_for_function(
+        f"document.getElementById('{dom_id}-svg').getBoundingClientRect().width > {before * 1.2}")
+    assert float(tab.get_attribute(f"#{dom_id}", "data-scale")) > 1.2
+    tab.click(f"{toolbar} [data-action=reset-zoom]")
+    tab.wait_for_function(
+        f"Math.abs(document.getElementById('{dom_id}-svg').getBoundingClientRect().width"
+        f" - {before}) < 1")
+    assert float(tab.get_attribute(f"#{dom_id}", "data-scale")) == 1
+
+
+@pytest.mark.parametrize("page_slug", sorted(PAGES), ids=sorted(PAGES))
+def test_diagram_page(watched, base_url, site, page_slug):
+    tab, watch = watched
+    infos = [meta(d) for d in PAGES[page_slug]]
+    assert (site / page_slug / "index.html").is_file(), f"/{page_slug}/ was not built"
+    tab.goto(f"{base_url}{page_slug}/")
+    dom_ids = [info["dom_id"] for info in infos]
+    for info in infos:
+        dom_id = info["dom_id"]
+        tab.wait_for_selector(f"figure#{dom_id}[data-ready]", state="attached")
+        others = [d for d in dom_ids if d != dom_id]
+        check_nodes(tab, info, page_slug, site)
+        check_steps(tab, info, others)
+        check_zoom(tab, dom_id)
+    # Clicking a service node lands on its service page, which lists this page.
+    info = infos[0]
+    node = next(n for n in info["nodes"] if services.is_aws(n["service"]))
+    tab.click(f"#{info['dom_id']}-{node['node_id']} use")
+    tab.wait_for_url(f"{base_url}services/{node['service']}/")
+    link = tab.locator(f"article a[href$='/{page_slug}/#{info['dom_id']}-{node['node_id']}']")
+    assert link.count() == 1, f"the service page does not list /{page_slug}/"
+    assert watch.take() == []
+
+
+def _pages_without_diagrams(site: Path) -> list[str]:
+    pages = {p.parent.relative_to(site).as_posix().removeprefix(".") + "/"
+             for p in site.rglob("index.html") if "assets" not in p.parts}
+    return sorted(pages - {f"{slug}/" for slug in PAGES})
+
+
+def test_no_errors_failed_or_foreign_requests_on_any_page(browser, base_url, site):
+    """Every page the diagram tests do not already watch: home, services, the rest."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    watch = Watch(context, base_url)
+    tab = context.new_page()
+    found = {}
+    try:
+        for path in _pages_without_diagrams(site):
+            tab.goto(base_url + path.lstrip("/"), wait_until="load")
+            if tab.locator("figure.diagram").count():
+                tab.wait_for_selector("figure.diagram[data-ready]", state="attached")
+            if problems := watch.take():
+                found[path] = problems
+    finally:
+        context.close()
+    assert found == {}, json.dumps(found, indent=1)
+
+
+def test_dark_palette_recolours_the_svg(page, base_url):
+    page.goto(f"{base_url}patterns/backend-api/")
+    text = "#d-patterns-backend-api-svg g.node text"
+    cluster = "#d-patterns-backend-api-svg g.cluster path"
+
+    def colours():
+        return (page.eval_on_selector(text, "e => getComputedStyle(e).fill"),
+                page.eval_on_selector(cluster, "e => getComputedStyle(e).fill"))
+
+    def lightness(colour: str) -> float:
+        red, green, blue = (int(v) for v in re.findall(r"[\d.]+", colour)[:3])
+        return (red + green + blue) / 765
+
+    assert page.get_attribute("body", "data-md-color-scheme") == "default"
+    light_text, light_cluster = colours()
+    page.click("label[title='Switch to dark mode']")
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    dark_text, dark_cluster = colours()
+    assert light_text != dark_text and light_cluster != dark_cluster
+    assert lightness(light_text) < 0.3 < 0.7 < lightness(dark_text), (light_text, dark_text)
+
+
+def test_instant_navigation_sets_up_each_new_page(page, base_url):
+    """Material swaps pages without reloading: diagram.js must start on every page."""
+    page.goto(base_url)
+    page.evaluate("window.__sameDocument = true")
+    page.click("table.catalog a[href$='/patterns/backend-api/']")
+    page.wait_for_url(f"{base_url}patterns/backend-api/")
+    page.wait_for_selector("figure.diagram[data-ready]", state="attached")
+    assert page.evaluate("window.__sameDocument") is True, "the page was reloaded"
+    page.click("#d-patterns-backend-api-toolbar [data-action=next]")
+    assert figure_state(page, "d-patterns-backend-api")["edges"] == [1]
+    other = next(slug for slug in sorted(PAGES) if slug != "patterns/backend-api")
+    page.click(f".md-nav a[href$='/{other.rsplit('/', 1)[-1]}/']")
+    page.wait_for_url(f"{base_url}{other}/")
+    dom_id = meta(PAGES[other][0])["dom_id"]
+    page.wait_for_selector(f"figure#{dom_id}[data-ready]", state="attached")
+    assert page.evaluate("window.__sameDocument") is True
+    page.click(f"#{dom_id}-toolbar [data-action=next]")
+    assert figure_state(page, dom_id)["edges"] == [1]
+
+
+def test_full_screen_opens_and_closes(page, base_url):
+    page.goto(f"{base_url}patterns/backend-api/")
+    figure = "#d-patterns-backend-api"
+    button = f"{figure}-toolbar [data-action=fullscreen]"
+    page.click(button)
+    page.wait_for_function(f"document.querySelector('{figure}').classList"
+                           ".contains('diagram--fullscreen')")
+    box = page.eval_on_selector(figure, "e => e.getBoundingClientRect().toJSON()")
+    assert box["width"] >= 1270 and box["height"] >= 890, box
+    assert page.get_attribute(button, "aria-pressed") == "true"
+    page.click(button)
+    page.wait_for_function(f"!document.querySelector('{figure}').classList"
+                           ".contains('diagram--fullscreen')")
+    assert page.get_attribute(button, "aria-pressed") == "false"
+
+
+def test_deep_link_to_a_step_and_to_a_node(page, base_url):
+    page.goto(f"{base_url}patterns/backend-api/#d-patterns-backend-api-step-3")
+    page.wait_for_selector("figure.diagram[data-ready]", state="attached")
+    assert figure_state(page, "d-patterns-backend-api")["edges"] == [3]
+    page.goto(f"{base_url}patterns/backend-api/#d-patterns-backend-api-n3")
+    page.wait_for_selector("#d-patterns-backend-api-n3.is-target", state="attached")
+
+
+def test_phone_layout_fits_and_touch_works(browser, base_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
+                                  is_mobile=True, device_scale_factor=2)
+    tab = context.new_page()
+    try:
+        tab.goto(f"{base_url}patterns/backend-api/")
+        dom_id = "d-patterns-backend-api"
+        tab.wait_for_selector(f"figure#{dom_id}[data-ready]", state="attached")
+        layout = tab.evaluate(f"""() => {{
+            const box = (e) => e.getBoundingClientRect();
+            return {{
+                scroll: document.documentElement.scrollWidth,
+                svg: box(document.getElementById('{dom_id}-svg')).right,
+                buttons: [...document.querySelectorAll('#{dom_id}-toolbar button')]
+                    .map((b) => [box(b).width, box(b).height, box(b).right]),
+            }};
+        }}""")
+        assert layout["scroll"] <= 390, "the page scrolls sideways on a phone"
+        assert layout["svg"] <= 390, "the diagram is wider than the screen"
+        for width, height, right in layout["buttons"]:
+            assert width >= 44 and height >= 44 and right <= 390, layout["buttons"]
+        # Touch has no hover: the first tap on a node shows its tooltip, the second follows.
+        node = f"#{dom_id}-n3 use"
+        tab.tap(node)
+        assert "AWS Lambda" in (tooltip_text(tab, dom_id) or "")
+        assert tab.url.endswith("/patterns/backend-api/")
+        tab.tap(f"#{dom_id}-toolbar [data-action=zoom-in]")
+        tab.wait_for_function(f"document.getElementById('{dom_id}').dataset.scale > 1.2")
+        tab.tap(f"#{dom_id}-toolbar [data-action=reset-zoom]")
+        tab.wait_for_function(f"document.getElementById('{dom_id}').dataset.scale == 1")
+        tab.tap(node)
+        tab.tap(node)
+        tab.wait_for_url(f"{base_url}services/lambda/")
+    finally:
+        context.close()
