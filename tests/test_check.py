@@ -36,8 +36,19 @@ def check(root: Path) -> tuple[int, list[str], str]:
 
 @pytest.fixture(scope="session")
 def pristine(tmp_path_factory) -> tuple[Path, set[str]]:
-    """A rendered copy of the repository and the problems it already has (none, normally)."""
+    """A rendered copy of the repository with one scaffolded pattern, the page the mistakes
+    go into, and the problems the copy already has (none, normally)."""
     root = copy_repository(tmp_path_factory.mktemp("check") / "repo")
+    run_sitekit(
+        "new-pattern",
+        "--slug",
+        SLUG,
+        "--title",
+        "Check fixture",
+        "--category",
+        "resilience",
+        cwd=root,
+    )
     return root, set(check(root)[1])
 
 
@@ -58,8 +69,11 @@ def line_of(root: Path, name: str, needle: str) -> int:
     return next(i for i, line in enumerate(lines, start=1) if needle in line)
 
 
-PAGE = "docs/patterns/backend-api.md"
-MODULE = "diagrams/patterns/backend-api.py"
+# Mistakes go into a page and module made by `make new-pattern`, so these tests do not
+# depend on the wording of the catalog's pages.
+SLUG = "check-fixture"
+PAGE = f"docs/patterns/{SLUG}.md"
+MODULE = f"diagrams/patterns/{SLUG}.py"
 
 
 def set_key(root: Path, name: str, key: str, value: str) -> None:
@@ -69,12 +83,21 @@ def set_key(root: Path, name: str, key: str, value: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def move_first_pattern_after(root: Path, path: str) -> None:
-    """Move the first entry of the Patterns nav below the entry for ``path``."""
+def replace_call(root: Path, start: str, new: str) -> None:
+    """Replace the one-line call in MODULE that starts with ``start``."""
+    text = (root / MODULE).read_text(encoding="utf-8")
+    text, count = re.subn(rf"{re.escape(start)}.*\)$", new, text, count=1, flags=re.MULTILINE)
+    assert count == 1, f"no one-line call starting {start!r} in {MODULE}"
+    (root / MODULE).write_text(text, encoding="utf-8")
+
+
+def move_nav_entry(root: Path, path: str, below: str) -> None:
+    """Move the nav entry for ``path`` to just below the entry for ``below``."""
     lines = (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines(keepends=True)
-    first = lines.pop(lines.index("  - Patterns:\n") + 1)
-    target = next(i for i, line in enumerate(lines) if line.rstrip().endswith(": " + path))
-    lines.insert(target + 1, first)
+    entry = next(i for i, line in enumerate(lines) if line.rstrip().endswith(": " + path))
+    moved = lines.pop(entry)
+    target = next(i for i, line in enumerate(lines) if line.rstrip().endswith(": " + below))
+    lines.insert(target + 1, moved)
     (root / "mkdocs.yml").write_text("".join(lines), encoding="utf-8")
 
 
@@ -99,12 +122,7 @@ CASES: dict[str, tuple[Callable[[Path], None], str, int | str, list[str]]] = {
         ["unknown front-matter key 'sumary'", "did you mean 'summary'"],
     ),
     "front-matter-wrong-type": (
-        lambda r: edit(
-            r,
-            PAGE,
-            "related: [single-page-application, storage-first, hosting-microservices]",
-            "related: storage-first",
-        ),
+        lambda r: set_key(r, PAGE, "related", "storage-first"),
         PAGE,
         "related:",
         ["'related' has the wrong type", "list of 2-4 slugs"],
@@ -122,25 +140,25 @@ CASES: dict[str, tuple[Callable[[Path], None], str, int | str, list[str]]] = {
         ["characters: write one sentence of 60-200 characters"],
     ),
     "front-matter-unknown-category": (
-        lambda r: edit(r, PAGE, "category: api-and-web", "category: api-web"),
+        lambda r: set_key(r, PAGE, "category", "api-web"),
         PAGE,
         "category:",
         ["unknown category 'api-web'", "did you mean 'api-and-web'", "messaging-and-events"],
     ),
     "front-matter-related-slug-missing": (
-        lambda r: edit(r, PAGE, "storage-first,", "storage-frist,"),
+        lambda r: set_key(r, PAGE, "related", "[backend-api, storage-frist]"),
         PAGE,
         "related:",
         ["related pattern 'storage-frist' does not exist", "did you mean 'storage-first'"],
     ),
     "front-matter-related-self": (
-        lambda r: edit(r, PAGE, "storage-first,", "backend-api,"),
+        lambda r: set_key(r, PAGE, "related", f"[backend-api, {SLUG}]"),
         PAGE,
         "related:",
         ["related lists this page itself"],
     ),
     "front-matter-invalid-yaml": (
-        lambda r: edit(r, PAGE, "category: api-and-web", "category: [api-and-web"),
+        lambda r: set_key(r, PAGE, "category", "[resilience"),
         PAGE,
         "related:",
         ["front matter is not valid YAML"],
@@ -152,10 +170,10 @@ CASES: dict[str, tuple[Callable[[Path], None], str, int | str, list[str]]] = {
         ["no front matter", "title: ..."],
     ),
     "h1-differs-from-title": (
-        lambda r: edit(r, PAGE, "\n# Backend API\n", "\n# Backend APIs\n"),
+        lambda r: edit(r, PAGE, "\n# Check fixture\n", "\n# Check fixtures\n"),
         PAGE,
-        "# Backend APIs",
-        ["H1 '# Backend APIs' differs from the front-matter title"],
+        "# Check fixtures",
+        ["H1 '# Check fixtures' differs from the front-matter title"],
     ),
     "section-missing": (
         lambda r: edit(r, PAGE, "## Trade-offs\n", "### Trade-offs\n"),
@@ -183,36 +201,33 @@ CASES: dict[str, tuple[Callable[[Path], None], str, int | str, list[str]]] = {
         lambda r: (r / MODULE).unlink(),
         PAGE,
         1,
-        ["no diagram module: create diagrams/patterns/backend-api.py"],
+        [f"no diagram module: create {MODULE}"],
     ),
     "module-without-page": (
-        lambda r: shutil.copy(r / MODULE, r / "diagrams/patterns/back-end-api.py"),
-        "diagrams/patterns/back-end-api.py",
+        lambda r: shutil.copy(r / MODULE, r / "diagrams/patterns/check-fixtures.py"),
+        "diagrams/patterns/check-fixtures.py",
         1,
-        ["orphan module", "no page docs/patterns/back-end-api.md"],
+        ["orphan module", "no page docs/patterns/check-fixtures.md"],
     ),
     "module-figure-not-shown": (
-        lambda r: edit(r, PAGE, '--8<-- "figure/patterns/backend-api.md"\n', ""),
+        lambda r: edit(r, PAGE, f'--8<-- "figure/patterns/{SLUG}.md"\n', ""),
         PAGE,
         "## Solution",
-        [
-            "does not show the figure of diagrams/patterns/backend-api.py",
-            '--8<-- "figure/patterns/backend-api.md"',
-        ],
+        [f"does not show the figure of {MODULE}", f'--8<-- "figure/patterns/{SLUG}.md"'],
     ),
     "module-steps-not-shown": (
-        lambda r: edit(r, PAGE, '--8<-- "steps/patterns/backend-api.md"\n', ""),
+        lambda r: edit(r, PAGE, f'--8<-- "steps/patterns/{SLUG}.md"\n', ""),
         PAGE,
         "## Solution",
-        ["does not show the numbered steps", '--8<-- "steps/patterns/backend-api.md"'],
+        ["does not show the numbered steps", f'--8<-- "steps/patterns/{SLUG}.md"'],
     ),
     "variant-module-not-shown": (
-        lambda r: shutil.copy(r / MODULE, r / "diagrams/patterns/backend-api.websocket.py"),
+        lambda r: shutil.copy(r / MODULE, r / f"diagrams/patterns/{SLUG}.websocket.py"),
         PAGE,
         "## Solution",
         [
-            "figure of diagrams/patterns/backend-api.websocket.py",
-            "figure/patterns/backend-api.websocket.md",
+            f"figure of diagrams/patterns/{SLUG}.websocket.py",
+            f"figure/patterns/{SLUG}.websocket.md",
         ],
     ),
     "steps-without-how-it-works": (
@@ -222,34 +237,25 @@ CASES: dict[str, tuple[Callable[[Path], None], str, int | str, list[str]]] = {
         ["'How it works' heading"],
     ),
     "step-without-caption": (
-        lambda r: edit(
-            r,
-            MODULE,
-            'step(3, handler, table, "The function writes the order to the table.")',
-            "step(3, handler, table)",
-        ),
+        lambda r: replace_call(r, "step(2,", "step(2, api, worker)"),
         MODULE,
-        "step(3, handler, table)",
-        ["step 3 has no caption", "fourth argument"],
+        "step(2, api, worker)",
+        ["step 2 has no caption", "fourth argument"],
     ),
     "step-misnumbered": (
-        lambda r: edit(r, MODULE, "step(3, handler, table", "step(4, handler, table"),
+        lambda r: edit(r, MODULE, "step(2, ", "step(3, "),
         MODULE,
-        "step(4, handler, table",
-        ["step 4 should be step 3"],
+        "step(3, ",
+        ["step 3 should be step 2"],
     ),
     "unknown-service": (
-        lambda r: edit(r, MODULE, 'node("dynamodb"', 'node("dynamo-db"'),
+        lambda r: edit(r, MODULE, 'node("client"', 'node("clients"'),
         MODULE,
-        'node("dynamo-db"',
-        [
-            "unknown service 'dynamo-db'",
-            "did you mean 'dynamodb'",
-            "scripts/sitekit/data/services.yml",
-        ],
+        'node("clients"',
+        ["unknown service 'clients'", "did you mean 'client'", "scripts/sitekit/data/services.yml"],
     ),
     "module-not-rendered": (
-        lambda r: (r / "generated/meta/patterns/backend-api.json").unlink(),
+        lambda r: (r / f"generated/meta/patterns/{SLUG}.json").unlink(),
         MODULE,
         1,
         ["no rendered output", "make diagrams"],
@@ -270,24 +276,25 @@ CASES: dict[str, tuple[Callable[[Path], None], str, int | str, list[str]]] = {
         lambda r: edit(
             r,
             "mkdocs.yml",
-            "      - Saga: patterns/saga.md\n",
-            "      - Saga: patterns/saga.md\n      - Sagas: patterns/sagas.md\n",
+            f"      - Check fixture: patterns/{SLUG}.md\n",
+            f"      - Check fixture: patterns/{SLUG}.md\n"
+            "      - Check fixtures: patterns/check-fixtures.md\n",
         ),
         "mkdocs.yml",
-        "patterns/sagas.md",
-        ["nav entry 'patterns/sagas.md' has no file"],
+        "patterns/check-fixtures.md",
+        ["nav entry 'patterns/check-fixtures.md' has no file"],
     ),
     "nav-not-alphabetical": (
-        lambda r: move_first_pattern_after(r, "patterns/saga.md"),
+        lambda r: move_nav_entry(r, f"patterns/{SLUG}.md", below="patterns/saga.md"),
         "mkdocs.yml",
-        "patterns/aggregator.md",
-        ["alphabetical by title", "before 'Saga'"],
+        f"patterns/{SLUG}.md",
+        ["alphabetical by title", "move 'Check fixture'"],
     ),
     "nav-title-differs": (
-        lambda r: edit(r, "mkdocs.yml", "- Backend API: patterns", "- Backend: patterns"),
+        lambda r: edit(r, "mkdocs.yml", "- Check fixture: patterns", "- Checks: patterns"),
         "mkdocs.yml",
-        "- Backend: patterns",
-        ["nav title 'Backend' differs", "'Backend API'"],
+        "- Checks: patterns",
+        ["nav title 'Checks' differs", "'Check fixture'"],
     ),
     "stray-file-in-docs": (
         lambda r: (r / "docs/assets/old-diagram.png").write_bytes(b"\x89PNG"),
@@ -314,12 +321,12 @@ CASES: dict[str, tuple[Callable[[Path], None], str, int | str, list[str]]] = {
         ["must not be a package"],
     ),
     "link-reference-without-target": (
-        lambda r: edit(r, PAGE, "[lambda-timeout]", "[lambda-timeouts]"),
+        lambda r: edit(r, PAGE, "[lambda-quotas]", "[lambda-quota]"),
         PAGE,
-        "[lambda-timeouts]",
+        "[lambda-quota]",
         [
-            "link reference [lambda-timeouts] has no target",
-            "did you mean 'lambda-timeout'",
+            "link reference [lambda-quota] has no target",
+            "did you mean 'lambda-quotas'",
             "includes/links.md",
         ],
     ),
@@ -329,20 +336,20 @@ CASES: dict[str, tuple[Callable[[Path], None], str, int | str, list[str]]] = {
             + "[lambda-pricing]: https://docs.aws.amazon.com/lambda/\n"
         ),
         "includes/links.md",
-        "[lambda-pricing]: https://docs.aws.amazon.com/lambda/\n".strip(),
+        "[lambda-pricing]: https://docs.aws.amazon.com/lambda/",
         ["link key [lambda-pricing] is defined twice"],
     ),
     "snippet-that-does-not-exist": (
-        lambda r: edit(r, PAGE, "## Sources\n", '## Sources\n\n--8<-- "sources/backend.md"\n'),
+        lambda r: edit(r, PAGE, "## Sources\n", '## Sources\n\n--8<-- "sources/fixture.md"\n'),
         PAGE,
-        "sources/backend.md",
+        "sources/fixture.md",
         ["does not exist in any snippet folder"],
     ),
     "related-snippet-missing": (
-        lambda r: edit(r, PAGE, '--8<-- "related/patterns/backend-api.md"\n', ""),
+        lambda r: edit(r, PAGE, f'--8<-- "related/patterns/{SLUG}.md"\n', ""),
         PAGE,
         "## Related patterns",
-        ['add --8<-- "related/patterns/backend-api.md"'],
+        [f'add --8<-- "related/patterns/{SLUG}.md"'],
     ),
 }
 
@@ -381,9 +388,9 @@ def test_every_problem_is_reported_in_one_run(pristine, repo):
 
 def test_old_pages_are_checked_too(pristine, repo):
     """Not just changed files: an untouched page with a mistake still fails."""
-    edit(repo, "docs/patterns/saga.md", "\ncategory: ", "\ncategory: sagas-")
+    edit(repo, "docs/patterns/backend-api.md", "\ncategory: ", "\ncategory: old-")
     _, problems, _ = check(repo)
-    assert any(p.startswith("docs/patterns/saga.md:") for p in problems)
+    assert any(p.startswith("docs/patterns/backend-api.md:") for p in problems)
 
 
 def test_no_false_alarms_for_comments_and_code(pristine, repo):

@@ -69,9 +69,13 @@ class Watch:
         return found
 
 
-@pytest.fixture
-def watched(page, base_url):
-    return page, Watch(page.context, base_url)
+@pytest.fixture(scope="module")
+def watched(browser, base_url):
+    """One tab for all diagram pages (a fresh context per page costs more than the checks)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    watch = Watch(context, base_url)
+    yield context.new_page(), watch
+    context.close()
 
 
 def figure_state(tab, dom_id: str) -> dict:
@@ -232,6 +236,7 @@ def check_zoom(tab, dom_id: str) -> None:
 @pytest.mark.parametrize("page_slug", sorted(PAGES), ids=sorted(PAGES))
 def test_diagram_page(watched, base_url, site, page_slug):
     tab, watch = watched
+    watch.take()  # a failure in the previous page's test is reported there, not here
     infos = [meta(d) for d in PAGES[page_slug]]
     assert (site / page_slug / "index.html").is_file(), f"/{page_slug}/ was not built"
     tab.goto(f"{base_url}{page_slug}/")
@@ -300,7 +305,18 @@ def test_dark_palette_recolours_the_svg(page, base_url):
 
 
 def test_instant_navigation_sets_up_each_new_page(page, base_url):
-    """Material swaps pages without reloading: diagram.js must start on every page."""
+    """Material swaps pages without reloading: diagram.js must start on every page.
+
+    Material only navigates instantly to URLs in sitemap.xml, mapped to the current host but
+    not the current port; on the real host they match. Here the sitemap is served with the
+    local server's origin, as the real host would see it."""
+
+    def local_sitemap(route):
+        body = route.fetch().text()
+        route.fulfill(body=re.sub(r"<loc>https?://[^/]+/", f"<loc>{base_url}", body),
+                      content_type="application/xml")
+
+    page.route("**/sitemap.xml", local_sitemap)
     page.goto(base_url)
     page.evaluate("window.__sameDocument = true")
     page.click("table.catalog a[href$='/patterns/backend-api/']")
