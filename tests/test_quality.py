@@ -36,7 +36,7 @@ def test_axe_finds_no_wcag_violations(palette_context, base_url, page_path):
     scheme, context = palette_context
     tab = context.new_page()
     try:
-        tab.goto(_url(base_url, page_path), wait_until="networkidle")
+        tab.goto(_url(base_url, page_path), wait_until="load")
         expected = "slate" if scheme == "dark" else "default"
         assert tab.get_attribute("body", "data-md-color-scheme") == expected
         results = Axe().run(tab, options=WCAG)

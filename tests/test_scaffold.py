@@ -72,17 +72,21 @@ def reused_runs(*paths: Path) -> list[str]:
 def test_new_pattern_checks_renders_builds_and_appears(repo, tmp_path):
     config_before = (repo / "mkdocs.yml").read_text(encoding="utf-8")
     done = make(
-        repo, "new-pattern", SLUG="fan-out", TITLE="Fan-out", CATEGORY="messaging-and-events"
+        repo,
+        "new-pattern",
+        SLUG="scaffold-probe",
+        TITLE="Scaffold probe",
+        CATEGORY="messaging-and-events",
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    page = repo / "docs/patterns/fan-out.md"
-    module = repo / "diagrams/patterns/fan-out.py"
+    page = repo / "docs/patterns/scaffold-probe.md"
+    module = repo / "diagrams/patterns/scaffold-probe.py"
     assert page.is_file() and module.is_file()
 
     # Only the nav line was added to mkdocs.yml, in alphabetical order.
     config_after = (repo / "mkdocs.yml").read_text(encoding="utf-8")
     added = [line for line in config_after.splitlines() if line not in config_before.splitlines()]
-    assert added == ["      - Fan-out: patterns/fan-out.md"]
+    assert added == ["      - Scaffold probe: patterns/scaffold-probe.md"]
     assert config_after.replace(added[0] + "\n", "", 1) == config_before
     patterns = next(
         s["Patterns"]
@@ -90,7 +94,7 @@ def test_new_pattern_checks_renders_builds_and_appears(repo, tmp_path):
         if isinstance(s, dict) and "Patterns" in s
     )
     titles = [next(iter(entry)) for entry in patterns]
-    assert titles == sorted(titles, key=str.casefold) and "Fan-out" in titles
+    assert titles == sorted(titles, key=str.casefold) and "Scaffold probe" in titles
 
     # `make check` passes at once, and fast.
     started = time.perf_counter()
@@ -110,13 +114,15 @@ def test_new_pattern_checks_renders_builds_and_appears(repo, tmp_path):
     assert built.returncode == 0, built.stderr
     links = run_sitekit("linkcheck", str(site), cwd=repo, check=False)
     assert links.returncode == 0, links.stdout + links.stderr
-    html = (site / "patterns/fan-out/index.html").read_text(encoding="utf-8")
-    assert '<figure class="diagram" id="d-patterns-fan-out"' in html
+    html = (site / "patterns/scaffold-probe/index.html").read_text(encoding="utf-8")
+    assert '<figure class="diagram" id="d-patterns-scaffold-probe"' in html
     assert re.search(r'<ol class="diagram-steps"[^>]*>\s*<li data-step="1"', html)
     assert len(re.findall(r"<li data-step=", html)) == 2
-    assert (site / "assets/diagrams/patterns/fan-out.svg").is_file()
-    assert 'href="patterns/fan-out/"' in (site / "index.html").read_text(encoding="utf-8")
-    assert "Fan-out" in (site / "patterns/backend-api/index.html").read_text(encoding="utf-8")
+    assert (site / "assets/diagrams/patterns/scaffold-probe.svg").is_file()
+    assert 'href="patterns/scaffold-probe/"' in (site / "index.html").read_text(encoding="utf-8")
+    assert "Scaffold probe" in (site / "patterns/backend-api/index.html").read_text(
+        encoding="utf-8"
+    )
 
 
 @pytest.mark.parametrize(
@@ -179,19 +185,19 @@ def test_refusal_writes_nothing(pristine, case):
 
 
 def test_leftover_module_blocks_the_slug(repo):
-    (repo / "diagrams/patterns/fan-out.choreography.py").write_text('"""Left over."""\n')
+    (repo / "diagrams/patterns/scaffold-probe.choreography.py").write_text('"""Left over."""\n')
     before = snapshot(repo)
     done = run_sitekit(
         "new-pattern",
         "--slug",
-        "fan-out",
+        "scaffold-probe",
         "--title",
-        "Fan-out",
+        "Scaffold probe",
         "--category",
         "messaging-and-events",
         cwd=repo,
         check=False,
     )
     assert done.returncode == 1
-    assert "taken by diagrams/patterns/fan-out.choreography.py" in done.stderr
+    assert "taken by diagrams/patterns/scaffold-probe.choreography.py" in done.stderr
     assert snapshot(repo) == before
