@@ -1,0 +1,59 @@
+"""The same sources build with Zensical (Material's successor): every page and diagram is
+there and the interactive diagrams work."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, serve
+
+
+@pytest.fixture(scope="module")
+def zensical_site(site) -> Path:
+    env = {**os.environ, "SITE_DIR": "site-zensical"}
+    zensical = Path(sys.executable).parent / "zensical"
+    done = subprocess.run([str(zensical), "build", "--clean"], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return ROOT / "site-zensical"
+
+
+def _pages(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("index.html")}
+
+
+def test_zensical_builds_every_page_with_its_diagrams(site, zensical_site):
+    assert _pages(site) <= _pages(zensical_site), _pages(site) - _pages(zensical_site)
+    for page in sorted(_pages(site)):
+        ours = (site / page).read_text(encoding="utf-8")
+        theirs = (zensical_site / page).read_text(encoding="utf-8")
+        figures = re.findall(r'<figure class="diagram[^"]*" id="([^"]+)"', ours)
+        assert re.findall(r'<figure class="diagram[^"]*" id="([^"]+)"', theirs) == figures, page
+        assert theirs.count('data-step="') == ours.count('data-step="'), page
+    for asset in ("assets/javascripts/diagram.js", "assets/diagrams/patterns/saga.choreography.svg"):
+        assert (zensical_site / asset).is_file(), asset
+
+
+def test_interactive_diagram_works_under_zensical(browser, zensical_site):
+    base, server = serve(zensical_site)
+    context = browser.new_context()
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        tab.goto(base + "patterns/saga/", wait_until="load")
+        figures = tab.locator("figure.diagram[data-ready]")
+        figures.first.wait_for()
+        assert figures.count() == 2
+        first = tab.locator("figure.diagram").first
+        first.get_by_role("button", name=re.compile("next", re.I)).click()
+        assert first.locator("[data-step='1'].is-current").count() >= 1
+        assert errors == []
+    finally:
+        context.close()
+        server.shutdown()
