@@ -102,6 +102,6 @@ def copy_sources(dest: Path) -> Path:
         shutil.copytree(ROOT / name, dest / name, ignore=ignore)
     shutil.copytree(ROOT / "docs", dest / "docs", ignore=shutil.ignore_patterns(
         "__pycache__", "services", "diagrams", "vendor"))
-    for name in ("mkdocs.yml", "pyproject.toml"):
+    for name in ("mkdocs.yml", "pyproject.toml", "CONTRIBUTING.md"):
         shutil.copy2(ROOT / name, dest / name)
     return dest

@@ -254,6 +254,24 @@ CASES: dict[str, tuple[Callable[[Path], None], str, int | str, list[str]]] = {
         'node("clients"',
         ["unknown service 'clients'", "did you mean 'client'", "scripts/sitekit/data/services.yml"],
     ),
+    "node-without-role": (
+        lambda r: replace_call(r, 'client = node("client"', 'client = node("client", "Client")'),
+        MODULE,
+        'client = node("client", "Client")',
+        ["node() needs role="],
+    ),
+    "module-without-docstring": (
+        lambda r: edit(r, MODULE, '"""Check fixture: ', "# Check fixture: "),
+        MODULE,
+        1,
+        ["no module docstring"],
+    ),
+    "module-with-syntax-error": (
+        lambda r: edit(r, MODULE, "def draw():", "def draw()"),
+        MODULE,
+        "def draw()",
+        ["syntax error"],
+    ),
     "module-not-rendered": (
         lambda r: (r / f"generated/meta/patterns/{SLUG}.json").unlink(),
         MODULE,

@@ -22,7 +22,7 @@ LAMBDA = ["lambda/synchronous", "lambda/asynchronous", "lambda/poll-based"]
 TWO_DIAGRAMS = {"saga", "publish-subscribe"}
 SECTIONS = ["Problem", "Solution", "Limits that matter", "Trade-offs", "When to use it",
             "Cost drivers", "Related patterns", "Sources"]
-SEED = next((ROOT.parent / "shared" / "seed").glob("serverless-*.md"))
+SEED_DIR = ROOT.parent / "shared" / "seed"  # beside the project, here and in CI
 
 
 def built(site: Path, url: str) -> str:
@@ -100,7 +100,10 @@ def _words(text: str) -> list[str]:
 
 
 def test_no_page_repeats_ten_words_of_the_source_article():
-    source = _words(SEED.read_text(encoding="utf-8"))
+    seeds = sorted(SEED_DIR.glob("serverless-*.md"))
+    if not seeds:  # e.g. a GitHub checkout without shared/: say so in the report
+        pytest.skip(f"source article not found in {SEED_DIR}")
+    source = _words(seeds[0].read_text(encoding="utf-8"))
     runs = {tuple(source[i:i + 10]) for i in range(len(source) - 9)}
     files = sorted(ROOT.glob("docs/**/*.md")) + sorted(ROOT.glob("diagrams/**/*.py")) + \
         sorted(ROOT.glob("includes/*.md"))

@@ -19,7 +19,8 @@ from test_check import check, copy_repository
 
 from sitekit.check import plain
 
-SEED = sorted((ROOT.parent / "shared" / "seed").glob("*.md"))
+# The 2022 article the site grew from, kept beside the repository (not in CI checkouts).
+SEED = sorted((ROOT.parent / "shared" / "seed").glob("serverless-*.md"))
 
 
 @pytest.fixture(scope="module")
@@ -201,3 +202,11 @@ def test_leftover_module_blocks_the_slug(repo):
     assert done.returncode == 1
     assert "taken by diagrams/patterns/scaffold-probe.choreography.py" in done.stderr
     assert snapshot(repo) == before
+
+
+def test_templates_and_contributing_guide_are_in_our_own_words():
+    """The guide is shown on the site (docs/contributing.md includes it) and the templates
+    become pages: none may repeat the source article."""
+    templates = ROOT / "scripts" / "sitekit" / "templates"
+    assert reused_runs(ROOT / "CONTRIBUTING.md", *sorted(templates.iterdir())) == []
+    assert '--8<-- "CONTRIBUTING.md"' in (ROOT / "docs" / "contributing.md").read_text()

@@ -527,9 +527,10 @@ def literal(node):
         return ...
 
 
-def argument(call: ast.Call, index: int, name: str):
-    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
-    if len(positional) == len(call.args) and len(call.args) > index:
+def argument(call: ast.Call, index: int | None, name: str):
+    """Argument ``index`` (``None`` for keyword-only) or ``name`` of a call, if given."""
+    starred = any(isinstance(a, ast.Starred) for a in call.args)
+    if index is not None and not starred and len(call.args) > index:
         return call.args[index]
     return next((k.value for k in call.keywords if k.arg == name), None)
 
@@ -560,7 +561,7 @@ def check_module_source(diagram: DiagramPaths, report: Report) -> bool:
                 report(
                     where, call.lineno, "unknown-service", key=key, suggestion=suggest(key, table)
                 )
-            role = argument(call, 99, "role")
+            role = argument(call, None, "role")
             if role is None:
                 report(where, call.lineno, "no-role")
             elif isinstance(literal(role), str) and not literal(role).strip():
@@ -607,9 +608,9 @@ def check_module_output(diagram: DiagramPaths, toolchain: bytes, report: Report)
 
 def check_diagrams(pages: dict[str, Page], report: Report) -> list[DiagramPaths]:
     """Every module is well formed and shown by its page; every pattern page has one."""
-    from sitekit.render import _toolchain_hash
+    from sitekit.render import toolchain_hash
 
-    toolchain = _toolchain_hash()
+    toolchain = toolchain_hash()
     modules = []
     for path in sorted(DIAGRAMS.rglob("*")):
         parts = path.relative_to(DIAGRAMS).parts

@@ -32,13 +32,17 @@ class RenderError(Exception):
     """A diagram that could not be rendered; the message starts with ``path:line:``."""
 
 
-def _toolchain_hash() -> bytes:
-    """Hash of the pipeline itself: changing it re-renders everything."""
+# The files that shape a rendered diagram; editing other tooling re-renders nothing.
+RENDER_INPUTS = ("draw.py", "render.py", "svg.py", "services.py", "paths.py",
+                 "data/services.yml")
+
+
+def toolchain_hash() -> bytes:
+    """Hash of the rendering code and the service table: changing them re-renders all."""
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*")):
-        if path.suffix in (".py", ".yml") and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(PACKAGE).as_posix().encode())
-            digest.update(path.read_bytes())
+    for name in RENDER_INPUTS:
+        digest.update(name.encode())
+        digest.update((PACKAGE / name).read_bytes())
     return digest.digest()
 
 
@@ -158,8 +162,9 @@ def figure_snippet(diagram: DiagramPaths, inline_svg: str, title: str,
         f'<figure class="diagram" id="{dom_id}" data-diagram="{diagram.diagram_id}" '
         f'data-steps="{step_count}">\n'
         + toolbar(dom_id, title, step_count > 0)
-        # Filled by diagram.js with the current step's caption; read out when it changes.
-        + f'<p class="diagram__status" id="{dom_id}-status" aria-live="polite" hidden></p>\n'
+        # Filled by diagram.js with the current step's caption; read out when it changes
+        # (a live region must be in the page, not hidden, before its text changes).
+        + f'<p class="diagram__status" id="{dom_id}-status" aria-live="polite"></p>\n'
         f'<div class="diagram__canvas"><div class="diagram__viewport">\n{inline_svg}</div></div>\n'
         f'<figcaption class="diagram__caption"><span class="diagram__title">{html.escape(title)}'
         f'</span> <span class="diagram__downloads">Download: '
@@ -241,7 +246,7 @@ def render_all(force: bool = False, only: list[Path] | None = None, quiet: bool 
     started = time.perf_counter()
     known = diagram_modules()
     prune(known)
-    toolchain = _toolchain_hash()
+    toolchain = toolchain_hash()
     todo = []
     for diagram in known:
         if only is not None and diagram.module.resolve() not in only:

@@ -91,10 +91,11 @@
 
     /* ---- Tooltips: service name and its role here, on hover, focus and (touch) tap ---- */
 
+    // Visual only: each node's accessible name already says its service and role.
     const tooltip = document.createElement("div");
     tooltip.className = "diagram__tooltip";
     tooltip.id = `${figure.id}-tooltip`;
-    tooltip.setAttribute("role", "tooltip");
+    tooltip.setAttribute("aria-hidden", "true");
     tooltip.hidden = true;
     const tipName = tooltip.appendChild(document.createElement("strong"));
     const tipRole = tooltip.appendChild(document.createElement("span"));
@@ -126,12 +127,10 @@
       }
       tooltip.style.left = `${left}px`;
       tooltip.style.top = `${top}px`;
-      (link || node).setAttribute("aria-describedby", tooltip.id);
     }
 
     function hideTooltip() {
       clearTimeout(hideTimer);
-      if (tipNode) (tipNode.querySelector("a") || tipNode).removeAttribute("aria-describedby");
       tipNode = null;
       tooltip.hidden = true;
     }
@@ -200,7 +199,6 @@
         if (number === current) item.setAttribute("aria-current", "step");
         else item.removeAttribute("aria-current");
       }
-      status.hidden = current === 0;
       if (current) {
         const label = document.createElement("strong");
         label.textContent = `Step ${current} of ${total}:`;
@@ -329,11 +327,15 @@
     // tooltip first, since touch has no hover.
     viewport.addEventListener("pointerdown", (event) => {
       down = { x: event.clientX, y: event.clientY, touch: event.pointerType === "touch",
-        time: event.timeStamp };
+        time: event.timeStamp, dragged: false };
     }, true);
+    listen(document, "pointermove", (event) => {
+      // How far the press travelled, not where it ended: a drag may come back to its node.
+      if (down && event.buttons && Math.hypot(event.clientX - down.x,
+        event.clientY - down.y) > DRAG_SLOP) down.dragged = true;
+    }, { passive: true });
     viewport.addEventListener("click", (event) => {
-      const moved = down && Math.hypot(event.clientX - down.x, event.clientY - down.y);
-      if (moved > DRAG_SLOP) {
+      if (down?.dragged) {
         event.preventDefault();
         event.stopPropagation();
         return;

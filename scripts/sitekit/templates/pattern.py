@@ -1,4 +1,4 @@
-"""__TITLE__: replace this line with one sentence on what the diagram shows."""
+"""__TITLE__: replace this line with what the diagram shows."""
 
 from sitekit.draw import Cluster, Diagram, node, step
 
