@@ -222,8 +222,17 @@ def check_steps(tab, info: dict, others: list[str]) -> None:
 
 
 def check_zoom(tab, dom_id: str) -> None:
+    """Zoom in grows the drawing, Reset restores it. Panzoom keeps the drawing covering its
+    frame only if both boxes match, even for a tall diagram capped at 75% of the screen."""
     toolbar = f"#{dom_id}-toolbar"
-    before = svg_width(tab, dom_id)
+    frame, drawing, screen = tab.evaluate(f"""() => [
+        document.querySelector('#{dom_id} .diagram__viewport').getBoundingClientRect(),
+        document.getElementById('{dom_id}-svg').getBoundingClientRect(), innerHeight]
+        .map((box) => box.toJSON ? box.toJSON() : box)""")
+    assert abs(frame["width"] - drawing["width"]) < 1, "the frame is wider than the drawing"
+    assert abs(frame["height"] - drawing["height"]) < 1, "the frame is taller than the drawing"
+    assert drawing["height"] <= screen * 0.75 + 1, "the diagram is taller than the screen"
+    before = drawing["width"]
     tab.click(f"{toolbar} [data-action=zoom-in]")
     tab.wait_for_function(
         f"document.getElementById('{dom_id}-svg').getBoundingClientRect().width > {before * 1.2}")
@@ -283,6 +292,21 @@ def test_no_errors_failed_or_foreign_requests_on_any_page(browser, base_url, sit
     assert len(paths) > 1 and found == {}, json.dumps(found, indent=1)
 
 
+def test_script_runs_under_a_strict_csp_by_construction(site):
+    """No eval, no HTML strings, no inline handlers: what `script-src 'self'` forbids (the
+    quality suite also runs the pages under that policy)."""
+    ours = (site / "assets" / "javascripts" / "diagram.js").read_text(encoding="utf-8")
+    vendored = (site / "assets" / "vendor" / "panzoom.min.js").read_text(encoding="utf-8")
+    for source in (ours, vendored):
+        assert not re.search(r"\beval\(|new Function\(|setTimeout\(\s*[\"'`]", source)
+    assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|setAttribute\(\"(style|on)",
+                         ours)
+    for slug in PAGES:
+        page_html = (site / slug / "index.html").read_text(encoding="utf-8")
+        assert not re.search(r"<(?:figure|svg|g|a|button|ol|li|form)\b[^>]*\son[a-z]+=",
+                             page_html), f"/{slug}/ has an inline event handler"
+
+
 def test_dark_palette_recolours_the_svg(page, base_url):
     page.goto(f"{base_url}patterns/backend-api/")
     text = "#d-patterns-backend-api-svg g.node text"
@@ -318,7 +342,7 @@ def test_instant_navigation_sets_up_each_new_page(page, base_url):
                       content_type="application/xml")
 
     page.route("**/sitemap.xml", local_sitemap)
-    page.goto(base_url)
+    page.goto(base_url, wait_until="networkidle")  # the sitemap is fetched after load
     page.evaluate("window.__sameDocument = true")
     page.click("table.catalog a[href$='/patterns/backend-api/']")
     page.wait_for_url(f"{base_url}patterns/backend-api/")

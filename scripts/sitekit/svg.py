@@ -128,7 +128,8 @@ def clean(raw_svg: bytes, recording: Recording, dom_id: str, page_root: str | No
             node = nodes[_text_of(label)]
             entry = services.get(node.service)
             group.set("id", f"{dom_id}-{node.node_id}")
-            group.set("class", f"node service-{node.service}")
+            actor = "" if services.is_aws(node.service) else " node--actor"
+            group.set("class", f"node service-{node.service}{actor}")
             group.set("data-node", node.node_id)
             group.set("data-service", node.service)
             role = plain(node.role)  # Markdown on the service page, plain text here
