@@ -15,14 +15,25 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "site"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-gpu"]
+CHROMIUM_ARGS = [
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-gpu",
+]
 
 
 def run_sitekit(*args: str, cwd: Path = ROOT, check: bool = True) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(cwd / "scripts"), "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, "-m", "sitekit", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, check=check)
+    return subprocess.run(
+        [sys.executable, "-m", "sitekit", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=check,
+    )
 
 
 def build_site(root: Path = ROOT, dest: Path | None = None) -> subprocess.CompletedProcess:
@@ -61,7 +72,8 @@ def serve(directory: Path, headers: dict[str, str] | None = None):
     """Start a threaded HTTP server for ``directory``; returns (base_url, server)."""
     handler = type("Handler", (_QuietHandler,), {"extra_headers": headers or {}})
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}/", server
 
@@ -100,8 +112,11 @@ def copy_sources(dest: Path) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", "*.tmp")
     for name in ("diagrams", "scripts", "includes"):
         shutil.copytree(ROOT / name, dest / name, ignore=ignore)
-    shutil.copytree(ROOT / "docs", dest / "docs", ignore=shutil.ignore_patterns(
-        "__pycache__", "services", "diagrams", "vendor"))
+    shutil.copytree(
+        ROOT / "docs",
+        dest / "docs",
+        ignore=shutil.ignore_patterns("__pycache__", "services", "diagrams", "vendor"),
+    )
     for name in ("mkdocs.yml", "pyproject.toml", "CONTRIBUTING.md"):
         shutil.copy2(ROOT / name, dest / name)
     return dest

@@ -33,8 +33,9 @@ def uses(site) -> dict[str, list[dict]]:
             continue
         for node in meta["nodes"]:
             if services.is_aws(node["service"]):
-                found[node["service"]].append({**node, "page": meta["page"],
-                                               "dom_id": meta["dom_id"]})
+                found[node["service"]].append(
+                    {**node, "page": meta["page"], "dom_id": meta["dom_id"]}
+                )
     assert found, "no diagram draws an AWS service"
     return found
 
@@ -50,15 +51,17 @@ def test_every_drawn_service_has_a_page_listing_each_use_and_role(site, uses):
         entry = services.get(key)
         article = _article(site, f"services/{key}")
         heading = re.search(r"<h1[^>]*>(.*?)</h1>", article, re.DOTALL)
-        assert heading and _text(heading.group(1)).replace("¶", "").strip() == entry["name"], \
+        assert heading and _text(heading.group(1)).replace("¶", "").strip() == entry["name"], (
             f"/services/{key}/ does not open with the official name {entry['name']!r}"
+        )
         text = _text(article)
         assert plain(entry["description"]) in text, f"/services/{key}/ lacks its description"
-        assert f'href="{html.escape(entry["docs"])}"' in article, \
+        assert f'href="{html.escape(entry["docs"])}"' in article, (
             f"/services/{key}/ does not link to its AWS documentation"
+        )
         rows = re.findall(r"<tr>(.*?)</tr>", article, re.DOTALL)
         for use in drawn:
-            anchor = f"/{use['page']}/#{use['dom_id']}-{use['node_id']}\""
+            anchor = f'/{use["page"]}/#{use["dom_id"]}-{use["node_id"]}"'
             row = next((r for r in rows if anchor in r), None)
             assert row, f"/services/{key}/ does not list {use['page']} ({use['label']})"
             assert plain(use["role"]) in _text(row), f"/services/{key}/: role missing in {row}"
@@ -79,14 +82,16 @@ def test_services_index_groups_every_service_by_category(site, uses):
         grouped[title] = set(re.findall(r'href="([a-z0-9-]+)/"', section))
     for key in uses:
         category = services.get(key)["category"]
-        assert key in grouped.get(category, set()), \
+        assert key in grouped.get(category, set()), (
             f"{key} is not listed under {category!r} on /services/"
+        )
     assert list(grouped) == sorted(grouped), "categories are not in order"
 
 
 def test_service_pages_link_to_the_filtered_catalog(site, uses):
-    patterns = {u["page"] for drawn in uses.values() for u in drawn
-                if u["page"].startswith("patterns/")}
+    patterns = {
+        u["page"] for drawn in uses.values() for u in drawn if u["page"].startswith("patterns/")
+    }
     for key, drawn in uses.items():
         article = _article(site, f"services/{key}")
         wanted = any(u["page"] in patterns for u in drawn)
@@ -99,7 +104,8 @@ def test_service_pages_link_to_the_filtered_catalog(site, uses):
 def _visible_rows(tab) -> list[dict]:
     return tab.eval_on_selector_all(
         "table.catalog tbody tr[data-category]:not([hidden])",
-        "rows => rows.map(r => ({category: r.dataset.category, services: r.dataset.services}))")
+        "rows => rows.map(r => ({category: r.dataset.category, services: r.dataset.services}))",
+    )
 
 
 def _query(tab) -> dict[str, list[str]]:
@@ -136,8 +142,9 @@ def test_catalog_filters_by_category_and_service_and_keeps_it_in_the_url(catalog
     service = rows[0]["services"].split()[0]
     tab.select_option("select[name=service]", service)
     both = _visible_rows(tab)
-    assert both and all(r["category"] == category and service in r["services"].split()
-                        for r in both)
+    assert both and all(
+        r["category"] == category and service in r["services"].split() for r in both
+    )
     assert _query(tab) == {"category": [category], "service": [service]}
     tab.reload()
     tab.wait_for_selector("form.catalog-filter[data-ready]")
@@ -169,10 +176,13 @@ def test_catalog_shows_a_message_when_nothing_matches(catalog):
     # Find a category and a service that never meet, if there is such a pair.
     rows = _visible_rows(tab)
     pairs = {(r["category"], s) for r in rows for s in r["services"].split()}
-    options = tab.eval_on_selector_all("select[name=service] option[value]:not([value=''])",
-                                       "options => options.map(o => o.value)")
-    pair = next(((c, s) for c in {r["category"] for r in rows} for s in options
-                 if (c, s) not in pairs), None)
+    options = tab.eval_on_selector_all(
+        "select[name=service] option[value]:not([value=''])", "options => options.map(o => o.value)"
+    )
+    pair = next(
+        ((c, s) for c in {r["category"] for r in rows} for s in options if (c, s) not in pairs),
+        None,
+    )
     if pair is None:
         pytest.skip("every category meets every service")
     tab.select_option("select[name=category]", pair[0])

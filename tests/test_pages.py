@@ -13,15 +13,35 @@ from conftest import ROOT
 from sitekit.pages import authored_pages, categories
 
 PATTERNS = [
-    "strangler-fig", "aggregator", "state-machine", "saga", "circuit-breaker", "backend-api",
-    "hosting-microservices", "single-page-application", "regional-api-gateway",
-    "proxied-front-and-back-ends", "storage-first", "secured-spa-backend",
-    "publish-subscribe", "event-driven", "map-reduce", "real-time-analytics",
+    "strangler-fig",
+    "aggregator",
+    "state-machine",
+    "saga",
+    "circuit-breaker",
+    "backend-api",
+    "hosting-microservices",
+    "single-page-application",
+    "regional-api-gateway",
+    "proxied-front-and-back-ends",
+    "storage-first",
+    "secured-spa-backend",
+    "publish-subscribe",
+    "event-driven",
+    "map-reduce",
+    "real-time-analytics",
 ]
 LAMBDA = ["lambda/synchronous", "lambda/asynchronous", "lambda/poll-based"]
 TWO_DIAGRAMS = {"saga", "publish-subscribe"}
-SECTIONS = ["Problem", "Solution", "Limits that matter", "Trade-offs", "When to use it",
-            "Cost drivers", "Related patterns", "Sources"]
+SECTIONS = [
+    "Problem",
+    "Solution",
+    "Limits that matter",
+    "Trade-offs",
+    "When to use it",
+    "Cost drivers",
+    "Related patterns",
+    "Sources",
+]
 SEED_DIR = ROOT.parent / "shared" / "seed"  # beside the project, here and in CI
 
 
@@ -32,15 +52,18 @@ def built(site: Path, url: str) -> str:
 
 
 def h2_titles(page_html: str) -> list[str]:
-    article = page_html.split('<article', 1)[1]
+    article = page_html.split("<article", 1)[1]
     titles = re.findall(r"<h2[^>]*>(.*?)</h2>", article, re.DOTALL)
     return [html.unescape(re.sub(r"<[^>]+>", "", t)).replace("¶", "").strip() for t in titles]
 
 
 def figures(page_html: str) -> dict[str, str]:
     """dom id -> the figure's HTML."""
-    return dict(re.findall(r'<figure class="diagram[^"]*" id="([^"]+)".*?>(.*?)</figure>',
-                           page_html, re.DOTALL))
+    return dict(
+        re.findall(
+            r'<figure class="diagram[^"]*" id="([^"]+)".*?>(.*?)</figure>', page_html, re.DOTALL
+        )
+    )
 
 
 @pytest.mark.parametrize("slug", PATTERNS)
@@ -58,8 +81,7 @@ def test_pattern_page_has_diagram_sections_and_front_matter(site, slug):
     assert "The code that drew this diagram" in page_html
 
 
-@pytest.mark.parametrize("url", [f"patterns/{s}" for s in PATTERNS] + LAMBDA
-                         + ["data-lake"])
+@pytest.mark.parametrize("url", [f"patterns/{s}" for s in PATTERNS] + LAMBDA + ["data-lake"])
 def test_how_it_works_matches_numbered_edges(site, url):
     page_html = built(site, url)
     found = figures(page_html)
@@ -67,8 +89,12 @@ def test_how_it_works_matches_numbered_edges(site, url):
     for dom_id, figure in found.items():
         edges = sorted(int(n) for n in re.findall(r'class="edge[^"]*" data-step="(\d+)"', figure))
         assert edges == list(range(1, len(edges) + 1)) and edges, f"{dom_id}: steps {edges}"
-        steps = re.search(rf'<ol class="diagram-steps"[^>]*data-diagram-ref="{dom_id}"[^>]*>'
-                          r"(.*?)</ol>", page_html, re.DOTALL)
+        steps = re.search(
+            rf'<ol class="diagram-steps"[^>]*data-diagram-ref="{dom_id}"[^>]*>'
+            r"(.*?)</ol>",
+            page_html,
+            re.DOTALL,
+        )
         assert steps, f"{dom_id}: no How it works list"
         assert len(re.findall(r"<li\b", steps.group(1))) == len(edges)
 
@@ -77,8 +103,10 @@ def test_service_models_has_an_accessible_responsibility_matrix(site):
     page_html = built(site, "service-models")
     table = re.search(r"<table.*?</table>", page_html, re.DOTALL)
     assert table, "no HTML table"
-    headers = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<th[^>]*>(.*?)</th>",
-                                                                 table.group(0), re.DOTALL)]
+    headers = [
+        re.sub(r"<[^>]+>", "", h)
+        for h in re.findall(r"<th[^>]*>(.*?)</th>", table.group(0), re.DOTALL)
+    ]
     for model in ("IaaS", "PaaS", "CaaS", "FaaS", "SaaS"):
         assert any(model in h for h in headers), f"{model} is not a column header"
 
@@ -104,15 +132,18 @@ def test_no_page_repeats_ten_words_of_the_source_article():
     if not seeds:  # e.g. a GitHub checkout without shared/: say so in the report
         pytest.skip(f"source article not found in {SEED_DIR}")
     source = _words(seeds[0].read_text(encoding="utf-8"))
-    runs = {tuple(source[i:i + 10]) for i in range(len(source) - 9)}
-    files = sorted(ROOT.glob("docs/**/*.md")) + sorted(ROOT.glob("diagrams/**/*.py")) + \
-        sorted(ROOT.glob("includes/*.md"))
+    runs = {tuple(source[i : i + 10]) for i in range(len(source) - 9)}
+    files = (
+        sorted(ROOT.glob("docs/**/*.md"))
+        + sorted(ROOT.glob("diagrams/**/*.py"))
+        + sorted(ROOT.glob("includes/*.md"))
+    )
     copied = []
     for path in files:
         words = _words(path.read_text(encoding="utf-8"))
         for j in range(len(words) - 9):
-            if tuple(words[j:j + 10]) in runs:
-                copied.append(f"{path.relative_to(ROOT)}: '{' '.join(words[j:j + 10])}'")
+            if tuple(words[j : j + 10]) in runs:
+                copied.append(f"{path.relative_to(ROOT)}: '{' '.join(words[j : j + 10])}'")
                 break
     assert not copied, "reused from the source article:\n" + "\n".join(copied)
 

@@ -12,8 +12,14 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import SITE, serve
 
-PAGES = sorted(p.parent.relative_to(SITE).as_posix().replace(".", "") + "/"
-               for p in SITE.rglob("index.html")) if SITE.exists() else []
+PAGES = (
+    sorted(
+        p.parent.relative_to(SITE).as_posix().replace(".", "") + "/"
+        for p in SITE.rglob("index.html")
+    )
+    if SITE.exists()
+    else []
+)
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
@@ -23,8 +29,9 @@ def _url(base: str, page: str) -> str:
 
 @pytest.fixture(scope="module", params=["light", "dark"])
 def palette_context(request, browser):
-    context = browser.new_context(color_scheme=request.param,
-                                  viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        color_scheme=request.param, viewport={"width": 1280, "height": 900}
+    )
     yield request.param, context
     context.close()
 
@@ -49,9 +56,15 @@ def test_no_request_leaves_the_local_server(browser, base_url):
     host = urlsplit(base_url).netloc
     context = browser.new_context()
     foreign: list[str] = []
-    context.on("request", lambda r: foreign.append(r.url)
-               if urlsplit(r.url).scheme in ("http", "https", "ws", "wss")
-               and urlsplit(r.url).netloc != host else None)
+    context.on(
+        "request",
+        lambda r: (
+            foreign.append(r.url)
+            if urlsplit(r.url).scheme in ("http", "https", "ws", "wss")
+            and urlsplit(r.url).netloc != host
+            else None
+        ),
+    )
     tab = context.new_page()
     for page_path in PAGES:
         tab.goto(_url(base_url, page_path), wait_until="networkidle")
@@ -68,8 +81,9 @@ def _inline_script_hashes(site: Path) -> set[str]:
     """Hashes of the theme's own inline scripts (ours add none: see the assertion below)."""
     hashes = set()
     for page in site.rglob("*.html"):
-        for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>",
-                                      page.read_text(encoding="utf-8"), re.DOTALL):
+        for attrs, body in re.findall(
+            r"<script([^>]*)>(.*?)</script>", page.read_text(encoding="utf-8"), re.DOTALL
+        ):
             if "src=" in attrs or "application/json" in attrs or not body.strip():
                 continue
             assert "diagram" not in body, f"{page}: our code must not be an inline script"
@@ -79,9 +93,12 @@ def _inline_script_hashes(site: Path) -> set[str]:
 
 
 def test_diagrams_work_under_a_strict_content_security_policy(browser, site):
-    policy = ("default-src 'self'; script-src 'self' " + " ".join(sorted(
-        _inline_script_hashes(site))) + "; style-src 'self'; img-src 'self' data:; "
-        "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; worker-src 'self'")
+    policy = (
+        "default-src 'self'; script-src 'self' "
+        + " ".join(sorted(_inline_script_hashes(site)))
+        + "; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; worker-src 'self'"
+    )
     base, server = serve(site, {"Content-Security-Policy": policy})
     context = browser.new_context()
     tab = context.new_page()

@@ -17,8 +17,9 @@ from conftest import ROOT, serve
 def zensical_site(site) -> Path:
     env = {**os.environ, "SITE_DIR": "site-zensical"}
     zensical = Path(sys.executable).parent / "zensical"
-    done = subprocess.run([str(zensical), "build", "--clean"], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [str(zensical), "build", "--clean"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return ROOT / "site-zensical"
 
@@ -35,7 +36,10 @@ def test_zensical_builds_every_page_with_its_diagrams(site, zensical_site):
         figures = re.findall(r'<figure class="diagram[^"]*" id="([^"]+)"', ours)
         assert re.findall(r'<figure class="diagram[^"]*" id="([^"]+)"', theirs) == figures, page
         assert theirs.count('data-step="') == ours.count('data-step="'), page
-    for asset in ("assets/javascripts/diagram.js", "assets/diagrams/patterns/saga.choreography.svg"):
+    for asset in (
+        "assets/javascripts/diagram.js",
+        "assets/diagrams/patterns/saga.choreography.svg",
+    ):
         assert (zensical_site / asset).is_file(), asset
 
 

@@ -26,24 +26,31 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "diagrams":
         from sitekit.render import render_all
+
         return 1 if render_all(force=args.force) else 0
     if args.command == "pages":
         from sitekit.generate import generate_all
+
         return generate_all()
     if args.command == "watch":
         from sitekit.watch import watch
+
         return watch()
     if args.command == "bench":
         from sitekit.bench import main as bench
+
         return bench()
     if args.command == "check":
         from sitekit.check import main as check
+
         return check()
     if args.command == "linkcheck":
         from sitekit.linkcheck import main as linkcheck
+
         return linkcheck(args.site, online=args.online)
     if args.command == "new-pattern":
         from sitekit.scaffold import main as scaffold
+
         return scaffold(args.slug, args.title, args.category)
     return 2
 

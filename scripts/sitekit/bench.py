@@ -30,8 +30,11 @@ def _env(root: Path) -> dict[str, str]:
 def _copy(dest: Path) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", "services", "diagrams", "*.tmp")
     for name in ("diagrams", "scripts", "includes", "docs"):
-        shutil.copytree(ROOT / name, dest / name,
-                        ignore=ignore if name == "docs" else shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            ROOT / name,
+            dest / name,
+            ignore=ignore if name == "docs" else shutil.ignore_patterns("__pycache__"),
+        )
     shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     vendor = DOCS / "assets" / "vendor"
     if vendor.exists():
@@ -59,30 +62,43 @@ def bench_diagrams(work: Path) -> dict:
         naive_root = _copy(work / f"naive{run}")
         started = time.perf_counter()
         for module in sorted((naive_root / "diagrams").rglob("*.py")):
-            code = ("import sys; from pathlib import Path; from sitekit.paths import DiagramPaths;"
-                    "from sitekit.render import render_one;"
-                    f"render_one(DiagramPaths(Path({str(module)!r})))")
-            subprocess.run([PY, "-c", code], cwd=naive_root, env=_env(naive_root), check=True,
-                           capture_output=True)
+            code = (
+                "import sys; from pathlib import Path; from sitekit.paths import DiagramPaths;"
+                "from sitekit.render import render_one;"
+                f"render_one(DiagramPaths(Path({str(module)!r})))"
+            )
+            subprocess.run(
+                [PY, "-c", code],
+                cwd=naive_root,
+                env=_env(naive_root),
+                check=True,
+                capture_output=True,
+            )
         naive.append(time.perf_counter() - started)
     return {"cold": _median(cold), "naive": _median(naive), "noop": _median(noop)}
 
 
 def bench_build(work: Path) -> dict:
     ours = _copy(work / "ours")
-    subprocess.run([PY, "-m", "sitekit", "diagrams"], cwd=ours, env=_env(ours), check=True,
-                   capture_output=True)
-    subprocess.run([PY, "-m", "sitekit", "pages"], cwd=ours, env=_env(ours), check=True,
-                   capture_output=True)
+    subprocess.run(
+        [PY, "-m", "sitekit", "diagrams"], cwd=ours, env=_env(ours), check=True, capture_output=True
+    )
+    subprocess.run(
+        [PY, "-m", "sitekit", "pages"], cwd=ours, env=_env(ours), check=True, capture_output=True
+    )
     plain = work / "plain"
     shutil.copytree(ours, plain)
     # Same pages and text, no diagrams: empty figure snippets, no diagram script or style.
     for snippet in (plain / "generated" / "figure").rglob("*.md"):
         snippet.write_text("")
     config = (plain / "mkdocs.yml").read_text()
-    config = "\n".join(line for line in config.splitlines()
-                       if "assets/javascripts/" not in line and "assets/stylesheets/" not in line
-                       and "assets/vendor/" not in line)
+    config = "\n".join(
+        line
+        for line in config.splitlines()
+        if "assets/javascripts/" not in line
+        and "assets/stylesheets/" not in line
+        and "assets/vendor/" not in line
+    )
     (plain / "mkdocs.yml").write_text(config + "\n")
     shutil.rmtree(plain / "docs" / "assets" / "diagrams")
     build = [MKDOCS, "build", "--quiet", "--site-dir"]
@@ -97,8 +113,9 @@ def bench_browser(site: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
     base, server = serve(site)
-    pages = sorted({json.loads(p.read_text())["page"] for p in
-                    (ROOT / "generated" / "meta").rglob("*.json")})
+    pages = sorted(
+        {json.loads(p.read_text())["page"] for p in (ROOT / "generated" / "meta").rglob("*.json")}
+    )
     weights, ready = {}, []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -106,8 +123,10 @@ def bench_browser(site: Path) -> dict:
             context = browser.new_context()
             tab = context.new_page()
             sizes = []
-            tab.on("requestfinished", lambda r, sizes=sizes: sizes.append(
-                r.sizes()["responseBodySize"]))
+            tab.on(
+                "requestfinished",
+                lambda r, sizes=sizes: sizes.append(r.sizes()["responseBodySize"]),
+            )
             tab.goto(f"{base}{page_slug}/", wait_until="networkidle")
             weights[page_slug] = sum(sizes)
             context.close()
@@ -121,29 +140,42 @@ def bench_browser(site: Path) -> dict:
             context.close()
         browser.close()
     server.shutdown()
-    svgs = {p.relative_to(site).as_posix(): p.stat().st_size
-            for p in (site / "assets" / "diagrams").rglob("*.svg")}
-    return {"heaviest": heaviest, "bytes": weights[heaviest], "ready": _median(ready),
-            "largest_svg": max(svgs.items(), key=lambda item: item[1])}
+    svgs = {
+        p.relative_to(site).as_posix(): p.stat().st_size
+        for p in (site / "assets" / "diagrams").rglob("*.svg")
+    }
+    return {
+        "heaviest": heaviest,
+        "bytes": weights[heaviest],
+        "ready": _median(ready),
+        "largest_svg": max(svgs.items(), key=lambda item: item[1]),
+    }
 
 
 def main() -> int:
-    print(f"bench: {os.cpu_count()} cores, {len(diagram_modules())} diagrams, "
-          f"median of {RUNS} runs")
+    print(
+        f"bench: {os.cpu_count()} cores, {len(diagram_modules())} diagrams, median of {RUNS} runs"
+    )
     with tempfile.TemporaryDirectory(prefix="sitekit-bench-") as folder:
         work = Path(folder)
         d = bench_diagrams(work)
-        print(f"  cold make diagrams     {d['cold']:.2f} s   naive (one python per module, "
-              f"sequential) {d['naive']:.2f} s   ratio {d['cold'] / d['naive']:.2f} "
-              f"(target <= 0.5)")
+        print(
+            f"  cold make diagrams     {d['cold']:.2f} s   naive (one python per module, "
+            f"sequential) {d['naive']:.2f} s   ratio {d['cold'] / d['naive']:.2f} "
+            f"(target <= 0.5)"
+        )
         print(f"  no-op make diagrams    {d['noop']:.3f} s   (target < 0.3 s)")
         b = bench_build(work)
-        print(f"  mkdocs build           {b['ours']:.2f} s   plain Material, same text "
-              f"{b['plain']:.2f} s   ratio {b['ours'] / b['plain']:.2f} (target <= 1.5)")
+        print(
+            f"  mkdocs build           {b['ours']:.2f} s   plain Material, same text "
+            f"{b['plain']:.2f} s   ratio {b['ours'] / b['plain']:.2f} (target <= 1.5)"
+        )
         w = bench_browser(b["site"])
         name, size = w["largest_svg"]
-        print(f"  heaviest page          /{w['heaviest']}/ transfers {w['bytes'] / 1024:.0f} KB "
-              f"(HTML, CSS, JS, SVG)")
+        print(
+            f"  heaviest page          /{w['heaviest']}/ transfers {w['bytes'] / 1024:.0f} KB "
+            f"(HTML, CSS, JS, SVG)"
+        )
         print(f"  largest diagram        {name} {size / 1024:.0f} KB (target < 250 KB)")
         print(f"  navigation to interactive diagram (headless Chromium) {w['ready'] * 1000:.0f} ms")
     return 0

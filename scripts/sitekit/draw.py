@@ -87,8 +87,12 @@ class Diagram(diagrams.Diagram):
             show=False,
             outformat="svg",
             # Horizontal pad: labels wider than their fixed-size node spill past the graph box.
-            graph_attr={"pad": "0.7,0.3", "bgcolor": "transparent", "labelloc": "t",
-                        "fontsize": "17"},
+            graph_attr={
+                "pad": "0.7,0.3",
+                "bgcolor": "transparent",
+                "labelloc": "t",
+                "fontsize": "17",
+            },
         )
 
     def __exit__(self, exc_type, exc_value, traceback):
@@ -141,25 +145,41 @@ def step(number: int, source, target, caption: str, *, asynchronous: bool = Fals
     recording = _current()
     expected = len(recording.steps) + 1
     if number != expected:
-        raise DiagramError(f"{where}: step {number} should be step {expected}: number steps 1, 2, 3, ... in order")
+        raise DiagramError(
+            f"{where}: step {number} should be step {expected}: number steps 1, 2, 3, ... in order"
+        )
     if not caption.strip():
         raise DiagramError(f"{where}: step {number} needs a caption")
     recording.steps.append(
         StepInfo(number, source.nodeid, target.nodeid, caption.strip(), asynchronous)
     )
-    _connect(source, target, {
-        "label": f" {number} ", "color": STEP_COLOUR, "fontcolor": STEP_COLOUR,
-        "penwidth": "2", "fontsize": "15", "style": "dashed" if asynchronous else "solid",
-        "class": f"step step-{number}",
-    })
+    _connect(
+        source,
+        target,
+        {
+            "label": f" {number} ",
+            "color": STEP_COLOUR,
+            "fontcolor": STEP_COLOUR,
+            "penwidth": "2",
+            "fontsize": "15",
+            "style": "dashed" if asynchronous else "solid",
+            "class": f"step step-{number}",
+        },
+    )
 
 
 def link(source, target, label: str = "", *, asynchronous: bool = False) -> None:
     """Draw a supporting connection that is not a numbered step of the main flow."""
-    _connect(source, target, {
-        "label": label, "color": LINK_COLOUR,
-        "style": "dashed" if asynchronous else "solid", "class": "link",
-    })
+    _connect(
+        source,
+        target,
+        {
+            "label": label,
+            "color": LINK_COLOUR,
+            "style": "dashed" if asynchronous else "solid",
+            "class": "link",
+        },
+    )
 
 
 def record(module_path: str, draw) -> Recording:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import json
-import shutil
 import sys
 from collections import defaultdict
 
@@ -44,18 +43,18 @@ def catalog_snippet(pages, used: dict[str, list[str]]) -> str:
         rows.append(
             f'<tr data-category="{category}" data-services="{" ".join(keys)}">'
             f'<td><a href="{page.url}">{html.escape(page.title)}</a></td>'
-            f'<td>{html.escape(str(page.meta.get("summary", "")))}</td>'
-            f'<td>{html.escape(names.get(category, category))}</td>'
+            f"<td>{html.escape(str(page.meta.get('summary', '')))}</td>"
+            f"<td>{html.escape(names.get(category, category))}</td>"
             f"<td>{service_links}</td></tr>"
         )
     category_options = "".join(
         f'<option value="{key}">{html.escape(label)}</option>' for key, label in names.items()
     )
-    all_services = sorted({k for keys in used.values() for k in keys},
-                          key=lambda k: services.get(k)["name"].lower())
+    all_services = sorted(
+        {k for keys in used.values() for k in keys}, key=lambda k: services.get(k)["name"].lower()
+    )
     service_options = "".join(
-        f'<option value="{k}">{html.escape(services.get(k)["name"])}</option>'
-        for k in all_services
+        f'<option value="{k}">{html.escape(services.get(k)["name"])}</option>' for k in all_services
     )
     return (
         '<form class="catalog-filter" id="catalog-filter" aria-label="Filter the patterns" '
@@ -69,44 +68,57 @@ def catalog_snippet(pages, used: dict[str, list[str]]) -> str:
         "</form>\n"
         '<table class="catalog" id="catalog">\n<thead><tr><th scope="col">Pattern</th>'
         '<th scope="col">What it does</th><th scope="col">Category</th>'
-        '<th scope="col">AWS services</th></tr></thead>\n<tbody>\n'
-        + "\n".join(rows) + "\n"
+        '<th scope="col">AWS services</th></tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n"
         '<tr class="catalog__empty" hidden><td colspan="4">No pattern matches both filters. '
         "Choose another category or service, or show all patterns.</td></tr>\n"
         "</tbody>\n</table>\n"
     )
 
 
-def service_page(key: str, uses: list[dict], titles: dict[str, str],
-                 patterns: set[str]) -> str:
+def service_page(key: str, uses: list[dict], titles: dict[str, str], patterns: set[str]) -> str:
     """``/services/<key>/``: what the service is, and every diagram that draws it with the
     role it plays there (each row links to the node itself, which the page highlights)."""
     entry = services.get(key)
     pages = sorted({use["page"] for use in uses}, key=lambda page: titles[page].lower())
     count = f"{len(pages)} page{'s' if len(pages) != 1 else ''}"
     lines = [
-        "---", f"title: {json.dumps(entry['name'])}",
+        "---",
+        f"title: {json.dumps(entry['name'])}",
         f"summary: {json.dumps(entry['description'])}",
         # Rank a pattern's own page above the service pages that quote its roles.
-        "search:", "  boost: 0.5", "---", "",
-        f"# {entry['name']}", "", entry["description"], "",
+        "search:",
+        "  boost: 0.5",
+        "---",
+        "",
+        f"# {entry['name']}",
+        "",
+        entry["description"],
+        "",
         f"**AWS category:** {entry['category']}. "
-        f"**Documentation:** [{entry['name']} on AWS]({entry['docs']}).", "",
-        "## Where it appears", "",
-        f"Drawn in the diagrams of {count}, each time with a job of its own:", "",
-        "| Page | Drawn as | Its role there |", "| --- | --- | --- |",
+        f"**Documentation:** [{entry['name']} on AWS]({entry['docs']}).",
+        "",
+        "## Where it appears",
+        "",
+        f"Drawn in the diagrams of {count}, each time with a job of its own:",
+        "",
+        "| Page | Drawn as | Its role there |",
+        "| --- | --- | --- |",
     ]
     order = {page: i for i, page in enumerate(pages)}
     for use in sorted(uses, key=lambda u: order[u["page"]]):
         anchor = f"{use['dom_id']}-{use['node_id']}"
         cells = [use["label"], use["role"]]
         label, role = (cell.replace("|", "\\|") for cell in cells)
-        lines.append(f"| [{titles[use['page']]}](../{use['page']}.md#{anchor}) "
-                     f"| {label} | {role} |")
+        lines.append(
+            f"| [{titles[use['page']]}](../{use['page']}.md#{anchor}) | {label} | {role} |"
+        )
     lines.append("")
     if patterns & set(pages):
-        lines += [f"[Show the patterns that use {entry['name']} in the catalog]"
-                  f"(../index.md?service={key}) · [All services](index.md)", ""]
+        lines += [
+            f"[Show the patterns that use {entry['name']} in the catalog]"
+            f"(../index.md?service={key}) · [All services](index.md)",
+            "",
+        ]
     else:
         lines += ["[All services](index.md)", ""]
     return "\n".join(lines)
@@ -116,18 +128,27 @@ def services_index(used: dict[str, list[dict]]) -> str:
     by_category: dict[str, list[str]] = defaultdict(list)
     for key in used:
         by_category[services.get(key)["category"]].append(key)
-    lines = ["---", "title: Services", "summary: Every AWS service drawn in a diagram on this "
-             "site, grouped by AWS category, with the patterns that use it.", "---", "",
-             "# Services", "",
-             "Every AWS service that appears in a diagram on this site. Each page says what the "
-             "service is for and lists the patterns that use it, with the role it plays there.",
-             ""]
+    lines = [
+        "---",
+        "title: Services",
+        "summary: Every AWS service drawn in a diagram on this "
+        "site, grouped by AWS category, with the patterns that use it.",
+        "---",
+        "",
+        "# Services",
+        "",
+        "Every AWS service that appears in a diagram on this site. Each page says what the "
+        "service is for and lists the patterns that use it, with the role it plays there.",
+        "",
+    ]
     for category in sorted(by_category):
         lines += [f"## {category}", ""]
         for key in sorted(by_category[category], key=lambda k: services.get(k)["name"].lower()):
             count = len({use["page"] for use in used[key]})
-            lines.append(f"- [{services.get(key)['name']}]({key}.md): "
-                         f"{count} page{'s' if count != 1 else ''}")
+            lines.append(
+                f"- [{services.get(key)['name']}]({key}.md): "
+                f"{count} page{'s' if count != 1 else ''}"
+            )
         lines.append("")
     return "\n".join(lines)
 
@@ -153,13 +174,20 @@ def generate_all() -> int:
             continue  # the check reports modules without a page
         for node in meta["nodes"]:
             if services.is_aws(node["service"]):
-                used[node["service"]].append({
-                    "page": meta["page"], "dom_id": meta["dom_id"],
-                    "node_id": node["node_id"], "label": node["label"], "role": node["role"],
-                })
+                used[node["service"]].append(
+                    {
+                        "page": meta["page"],
+                        "dom_id": meta["dom_id"],
+                        "node_id": node["node_id"],
+                        "label": node["label"],
+                        "role": node["role"],
+                    }
+                )
     patterns = {p.slug for p in pages if p.is_pattern}
-    wanted = {SERVICE_PAGES / f"{key}.md": service_page(key, uses, titles, patterns)
-              for key, uses in used.items()}
+    wanted = {
+        SERVICE_PAGES / f"{key}.md": service_page(key, uses, titles, patterns)
+        for key, uses in used.items()
+    }
     wanted[SERVICE_PAGES / "index.md"] = services_index(used)
     by_slug = {p.slug: p for p in pages}
     for page in pages:
@@ -171,8 +199,10 @@ def generate_all() -> int:
         for stale in set(SERVICE_PAGES.glob("*.md")) - set(wanted):
             stale.unlink()
             changed.append(stale)
-    print(f"pages: {len(used)} service pages, catalog of "
-          f"{sum(p.is_pattern for p in pages)} patterns ({len(changed)} files changed)")
+    print(
+        f"pages: {len(used)} service pages, catalog of "
+        f"{sum(p.is_pattern for p in pages)} patterns ({len(changed)} files changed)"
+    )
     return 0
 
 

@@ -32,8 +32,9 @@ class _Collector(HTMLParser):
                 continue
             if name in ("id", "name"):
                 self.ids.add(value)
-            elif name in LINK_ATTRS and not (tag == "link" and name == "href" and
-                                             ("rel", "canonical") in attrs):
+            elif name in LINK_ATTRS and not (
+                tag == "link" and name == "href" and ("rel", "canonical") in attrs
+            ):
                 self.links.append((self.getpos()[0], value))
             elif name == "srcset":
                 for part in value.split(","):
@@ -80,8 +81,10 @@ def check_site(site: Path, online: bool = False) -> list[str]:
                 continue
             if parts.fragment and target.suffix in (".html", ".svg"):
                 if unquote(parts.fragment) not in _parse(target).ids:
-                    problems.append(f"{where}: broken anchor {url} (no id "
-                                    f"'{parts.fragment}' in {target.relative_to(site)})")
+                    problems.append(
+                        f"{where}: broken anchor {url} (no id "
+                        f"'{parts.fragment}' in {target.relative_to(site)})"
+                    )
     if online:
         problems += _check_online(external)
     return problems
@@ -90,8 +93,9 @@ def check_site(site: Path, online: bool = False) -> list[str]:
 def _check_online(urls: dict[str, str]) -> list[str]:
     problems = []
     for url, where in sorted(urls.items()):
-        request = urllib.request.Request(url.split("#")[0], method="HEAD",
-                                         headers={"User-Agent": "sitekit-linkcheck"})
+        request = urllib.request.Request(
+            url.split("#")[0], method="HEAD", headers={"User-Agent": "sitekit-linkcheck"}
+        )
         try:
             urllib.request.urlopen(request, timeout=15).close()
         except Exception as exc:  # report every failure kind the same way

@@ -59,23 +59,35 @@ def parse(path: Path) -> Page:
     text = path.read_text(encoding="utf-8")
     match = FRONT_MATTER.match(text)
     if not match:
-        return Page(path, {}, text, 1, [f"{path}:1: no front matter: start the page with "
-                                        "'---', the keys (title, summary, ...), then '---'"])
+        return Page(
+            path,
+            {},
+            text,
+            1,
+            [
+                f"{path}:1: no front matter: start the page with "
+                "'---', the keys (title, summary, ...), then '---'"
+            ],
+        )
     try:
         meta = yaml.safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 2
-        return Page(path, {}, text[match.end():], match.group(0).count("\n") + 1,
-                    [f"{path}:{line}: front matter is not valid YAML: {exc}"])
+        return Page(
+            path,
+            {},
+            text[match.end() :],
+            match.group(0).count("\n") + 1,
+            [f"{path}:{line}: front matter is not valid YAML: {exc}"],
+        )
     if not isinstance(meta, dict):
         meta = {}
-    return Page(path, meta, text[match.end():], match.group(0).count("\n") + 1)
+    return Page(path, meta, text[match.end() :], match.group(0).count("\n") + 1)
 
 
 def authored_pages() -> list[Page]:
     """Every hand-written page (generated service pages excluded)."""
-    return [parse(p) for p in sorted(DOCS.rglob("*.md"))
-            if SERVICE_PAGES not in p.parents]
+    return [parse(p) for p in sorted(DOCS.rglob("*.md")) if SERVICE_PAGES not in p.parents]
 
 
 def pattern_pages() -> list[Page]:

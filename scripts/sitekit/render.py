@@ -22,8 +22,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
-from sitekit.paths import DIAGRAM_ASSETS, DIAGRAMS, GENERATED, ROOT, DiagramPaths, \
-    atomic_write, diagram_modules
+from sitekit.paths import (
+    DIAGRAM_ASSETS,
+    GENERATED,
+    ROOT,
+    DiagramPaths,
+    atomic_write,
+    diagram_modules,
+)
 
 PACKAGE = Path(__file__).parent
 
@@ -33,8 +39,7 @@ class RenderError(Exception):
 
 
 # The files that shape a rendered diagram; editing other tooling re-renders nothing.
-RENDER_INPUTS = ("draw.py", "render.py", "svg.py", "services.py", "paths.py",
-                 "data/services.yml")
+RENDER_INPUTS = ("draw.py", "render.py", "svg.py", "services.py", "paths.py", "data/services.yml")
 
 
 def toolchain_hash() -> bytes:
@@ -51,8 +56,10 @@ def input_hash(diagram: DiagramPaths, toolchain: bytes) -> str:
 
 
 def is_fresh(diagram: DiagramPaths, digest: str) -> bool:
-    return all(p.exists() for p in diagram.outputs()) and \
-        diagram.stamp.read_text(encoding="utf-8").strip() == digest
+    return (
+        all(p.exists() for p in diagram.outputs())
+        and diagram.stamp.read_text(encoding="utf-8").strip() == digest
+    )
 
 
 def _relative(path: str | Path) -> str:
@@ -79,15 +86,18 @@ def load_module(module: Path):
     loaded = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(loaded)
     if not callable(getattr(loaded, "draw", None)):
-        raise RenderError(f"{_relative(module)}:1: define a draw() function that builds the diagram")
+        raise RenderError(
+            f"{_relative(module)}:1: define a draw() function that builds the diagram"
+        )
     return loaded
 
 
 def run_dot(source: str, fmt: str) -> bytes:
     if shutil.which("dot") is None:
         raise RenderError("Graphviz 'dot' not found: run 'make setup' (installs Debian's graphviz)")
-    done = subprocess.run(["dot", f"-T{fmt}"], input=source.encode("utf-8"),
-                          capture_output=True, check=False)
+    done = subprocess.run(
+        ["dot", f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True, check=False
+    )
     if done.returncode != 0:
         raise RenderError(f"dot failed: {done.stderr.decode(errors='replace').strip()}")
     return done.stdout
@@ -101,16 +111,16 @@ ICONS = {
     "pause": "M14 19h4V5h-4M6 19h4V5H6z",
     "next": "M16 18h2V6h-2M6 18l8.5-6L6 6z",
     "reset-steps": "M12 5V1L7 6l5 5V7a6 6 0 0 1 6 6 6 6 0 0 1-6 6 6 6 0 0 1-6-6H4a8 8 0 0 0 8 "
-                   "8 8 8 0 0 0 8-8 8 8 0 0 0-8-8",
+    "8 8 8 0 0 0 8-8 8 8 0 0 0-8-8",
     "zoom-out": "M15.5 14h-.79l-.28-.27A6.47 6.47 0 0 0 16 9.5 6.5 6.5 0 0 0 9.5 3 6.5 6.5 0 0 "
-                "0 3 9.5 6.5 6.5 0 0 0 9.5 16c1.61 0 3.09-.59 4.23-1.57l.27.28v.79l5 5 "
-                "1.5-1.5zm-6 0C7 14 5 12 5 9.5S7 5 9.5 5 14 7 14 9.5 12 14 9.5 14M7 9h5v1H7z",
+    "0 3 9.5 6.5 6.5 0 0 0 9.5 16c1.61 0 3.09-.59 4.23-1.57l.27.28v.79l5 5 "
+    "1.5-1.5zm-6 0C7 14 5 12 5 9.5S7 5 9.5 5 14 7 14 9.5 12 14 9.5 14M7 9h5v1H7z",
     "zoom-in": "m15.5 14 5 5-1.5 1.5-5-5v-.79l-.27-.28A6.47 6.47 0 0 1 9.5 16 6.5 6.5 0 0 1 3 "
-               "9.5 6.5 6.5 0 0 1 9.5 3 6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.57 4.23l.28.27z"
-               "m-6 0C12 14 14 12 14 9.5S12 5 9.5 5 5 7 5 9.5 7 14 9.5 14m2.5-4h-2v2H9v-2H7V9h2"
-               "V7h1v2h2z",
+    "9.5 6.5 6.5 0 0 1 9.5 3 6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.57 4.23l.28.27z"
+    "m-6 0C12 14 14 12 14 9.5S12 5 9.5 5 5 7 5 9.5 7 14 9.5 14m2.5-4h-2v2H9v-2H7V9h2"
+    "V7h1v2h2z",
     "reset-zoom": "M17 4h3c1.1 0 2 .9 2 2v2h-2V6h-3zM4 8V6h3V4H4c-1.1 0-2 .9-2 2v2zm16 8v2h-3v2h3"
-                  "c1.1 0 2-.9 2-2v-2zM7 18H4v-2H2v2c0 1.1.9 2 2 2h3zm9-8v4H8v-4zm2-2H6v8h12z",
+    "c1.1 0 2-.9 2-2v-2zM7 18H4v-2H2v2c0 1.1.9 2 2 2h3zm9-8v4H8v-4zm2-2H6v8h12z",
     "fullscreen": "M5 5h5v2H7v3H5zm9 0h5v5h-2V7h-3zm3 9h2v5h-5v-2h3zm-7 3v2H5v-5h2v3z",
     "fullscreen-exit": "M14 14h5v2h-3v3h-2zm-9 0h5v5H8v-3H5zm3-9h2v5H5V8h3zm11 3v2h-5V5h2v3z",
 }
@@ -118,29 +128,38 @@ ICONS = {
 
 def _icon(name: str, extra_class: str = "") -> str:
     css = f"diagram__icon {extra_class}".strip()
-    return (f'<svg class="{css}" viewBox="0 0 24 24" aria-hidden="true" focusable="false">'
-            f'<path d="{ICONS[name]}"/></svg>')
+    return (
+        f'<svg class="{css}" viewBox="0 0 24 24" aria-hidden="true" focusable="false">'
+        f'<path d="{ICONS[name]}"/></svg>'
+    )
 
 
 def _button(action: str, label: str, icon: str, extra: str = "") -> str:
-    return (f'<button type="button" class="diagram__button" data-action="{action}" '
-            f'aria-label="{label}" title="{label}"{extra}>{icon}</button>')
+    return (
+        f'<button type="button" class="diagram__button" data-action="{action}" '
+        f'aria-label="{label}" title="{label}"{extra}>{icon}</button>'
+    )
 
 
 def toolbar(dom_id: str, title: str, has_steps: bool) -> str:
     """The controls diagram.js wires up. Hidden in the HTML: without JavaScript they would do
     nothing, and the diagram still reads as links plus the numbered list beside it."""
     play = _icon("play", "diagram__icon--play") + _icon("pause", "diagram__icon--pause")
-    full = _icon("fullscreen", "diagram__icon--enter") + \
-        _icon("fullscreen-exit", "diagram__icon--exit")
+    full = _icon("fullscreen", "diagram__icon--enter") + _icon(
+        "fullscreen-exit", "diagram__icon--exit"
+    )
     steps = (
-        f'<div class="diagram__group" role="group" aria-label="Steps of {html.escape(title)}">'
-        + _button("prev", "Previous step", _icon("prev"))
-        + _button("play", "Play the steps", play, ' aria-pressed="false"')
-        + _button("next", "Next step", _icon("next"))
-        + _button("reset-steps", "Reset steps", _icon("reset-steps"))
-        + "</div>"
-    ) if has_steps else ""
+        (
+            f'<div class="diagram__group" role="group" aria-label="Steps of {html.escape(title)}">'
+            + _button("prev", "Previous step", _icon("prev"))
+            + _button("play", "Play the steps", play, ' aria-pressed="false"')
+            + _button("next", "Next step", _icon("next"))
+            + _button("reset-steps", "Reset steps", _icon("reset-steps"))
+            + "</div>"
+        )
+        if has_steps
+        else ""
+    )
     zoom = (
         f'<div class="diagram__group" role="group" aria-label="View of {html.escape(title)}">'
         + _button("zoom-out", "Zoom out", _icon("zoom-out"))
@@ -152,8 +171,7 @@ def toolbar(dom_id: str, title: str, has_steps: bool) -> str:
     return f'<div class="diagram__toolbar" id="{dom_id}-toolbar" hidden>{steps}{zoom}</div>\n'
 
 
-def figure_snippet(diagram: DiagramPaths, inline_svg: str, title: str,
-                   step_count: int = 0) -> str:
+def figure_snippet(diagram: DiagramPaths, inline_svg: str, title: str, step_count: int = 0) -> str:
     """The Markdown snippet a page includes: controls, the inline SVG, downloads, the source."""
     asset = f"{diagram.page_root}assets/diagrams/{diagram.diagram_id}"
     module = _relative(diagram.module)
@@ -181,12 +199,13 @@ def steps_snippet(diagram: DiagramPaths, recording) -> str:
     with step 3 highlighted."""
     dom_id = diagram.dom_id
     items = "\n".join(
-        f'<li data-step="{s.number}" id="{dom_id}-step-{s.number}" markdown="span">'
-        f"{s.caption}</li>"
+        f'<li data-step="{s.number}" id="{dom_id}-step-{s.number}" markdown="span">{s.caption}</li>'
         for s in recording.steps
     )
-    return (f'<ol class="diagram-steps" id="{dom_id}-steps" data-diagram-ref="{dom_id}" '
-            f"markdown>\n{items}\n</ol>\n")
+    return (
+        f'<ol class="diagram-steps" id="{dom_id}-steps" data-diagram-ref="{dom_id}" '
+        f"markdown>\n{items}\n</ol>\n"
+    )
 
 
 def render_one(diagram: DiagramPaths) -> dict:
@@ -210,14 +229,18 @@ def render_one(diagram: DiagramPaths) -> dict:
         remove_outputs(diagram)
         raise RenderError(f"{_where(exc, diagram.module)}: {type(exc).__name__}: {exc}") from None
     meta = {
-        "id": diagram.diagram_id, "page": diagram.page, "dom_id": diagram.dom_id,
-        "title": recording.title, "nodes": [asdict(n) for n in recording.nodes],
+        "id": diagram.diagram_id,
+        "page": diagram.page,
+        "dom_id": diagram.dom_id,
+        "title": recording.title,
+        "nodes": [asdict(n) for n in recording.nodes],
         "steps": [asdict(s) for s in recording.steps],
     }
     atomic_write(diagram.svg, '<?xml version="1.0" encoding="UTF-8"?>\n' + download)
     atomic_write(diagram.png, png)
-    atomic_write(diagram.figure, figure_snippet(diagram, inline, recording.title,
-                                                len(recording.steps)))
+    atomic_write(
+        diagram.figure, figure_snippet(diagram, inline, recording.title, len(recording.steps))
+    )
     atomic_write(diagram.steps, steps_snippet(diagram, recording))
     atomic_write(diagram.meta, json.dumps(meta, indent=1, sort_keys=True) + "\n")
     return meta
@@ -232,8 +255,13 @@ def prune(known: list[DiagramPaths]) -> list[Path]:
     """Delete outputs whose module is gone (renamed or removed)."""
     keep = {p for d in known for p in d.outputs()}
     removed = []
-    for folder in (DIAGRAM_ASSETS, GENERATED / "figure", GENERATED / "steps",
-                   GENERATED / "meta", GENERATED / "stamps"):
+    for folder in (
+        DIAGRAM_ASSETS,
+        GENERATED / "figure",
+        GENERATED / "steps",
+        GENERATED / "meta",
+        GENERATED / "stamps",
+    ):
         for path in folder.rglob("*") if folder.exists() else []:
             if path.is_file() and path not in keep:
                 path.unlink()
@@ -274,6 +302,9 @@ def render_all(force: bool = False, only: list[Path] | None = None, quiet: bool 
                 failures.append(str(exc))
                 print(f"error: {exc}", file=sys.stderr, flush=True)
     total = time.perf_counter() - started
-    print(f"diagrams: {len(todo) - len(failures)} rendered, {len(known) - len(todo)} up to date, "
-          f"{len(failures)} failed in {total:.2f} s", flush=True)
+    print(
+        f"diagrams: {len(todo) - len(failures)} rendered, {len(known) - len(todo)} up to date, "
+        f"{len(failures)} failed in {total:.2f} s",
+        flush=True,
+    )
     return len(failures)

@@ -63,7 +63,8 @@ def plain(markdown: str) -> str:
     text = re.sub(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])", r"\1", markdown)
     parts = re.split(r"(`[^`]+`)", text)
     return "".join(
-        part[1:-1] if part.startswith("`") and part.endswith("`") and len(part) > 1
+        part[1:-1]
+        if part.startswith("`") and part.endswith("`") and len(part) > 1
         else re.sub(r"(?<!\w)[*_]+|[*_]+(?!\w)", "", part)
         for part in parts
     )
@@ -166,19 +167,29 @@ def clean(raw_svg: bytes, recording: Recording, dom_id: str, page_root: str | No
             icons[key] = symbol_id
             width = image.get("width").removesuffix("px")
             height = image.get("height").removesuffix("px")
-            symbol = ET.SubElement(defs, _q("symbol"), id=symbol_id,
-                                   viewBox=f"0 0 {width} {height}")
-            ET.SubElement(symbol, _q("image"), {
-                "width": width, "height": height,
-                "preserveAspectRatio": image.get("preserveAspectRatio", "xMinYMin meet"),
-                HREF: icon_data_uri(href),
-            })
-        use = ET.Element(_q("use"), {
-            HREF: f"#{symbol_id}",
-            "x": image.get("x"), "y": image.get("y"),
-            "width": image.get("width").removesuffix("px"),
-            "height": image.get("height").removesuffix("px"),
-        })
+            symbol = ET.SubElement(
+                defs, _q("symbol"), id=symbol_id, viewBox=f"0 0 {width} {height}"
+            )
+            ET.SubElement(
+                symbol,
+                _q("image"),
+                {
+                    "width": width,
+                    "height": height,
+                    "preserveAspectRatio": image.get("preserveAspectRatio", "xMinYMin meet"),
+                    HREF: icon_data_uri(href),
+                },
+            )
+        use = ET.Element(
+            _q("use"),
+            {
+                HREF: f"#{symbol_id}",
+                "x": image.get("x"),
+                "y": image.get("y"),
+                "width": image.get("width").removesuffix("px"),
+                "height": image.get("height").removesuffix("px"),
+            },
+        )
         parent = _parent(root, image)
         parent.insert(list(parent).index(image), use)
         parent.remove(image)
@@ -195,8 +206,7 @@ def _parent(root: ET.Element, child: ET.Element) -> ET.Element:
 
 def _wrap_in_link(group: ET.Element, title: ET.Element, href: str, name: str) -> None:
     """Put a node's drawing inside <a>, so it is a keyboard-focusable link to its service."""
-    link = ET.Element(_q("a"), {HREF: href,
-                                "aria-label": name, "class": "node__link"})
+    link = ET.Element(_q("a"), {HREF: href, "aria-label": name, "class": "node__link"})
     for child in list(group):
         group.remove(child)
         link.append(child)

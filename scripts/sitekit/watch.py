@@ -49,8 +49,9 @@ class _Regenerate(FileSystemEventHandler):
     def flush(self):
         with self.lock:
             changed, self.pending = self.pending, set()
-        names = ", ".join(sorted(p.relative_to(ROOT).as_posix() for p in changed
-                                 if ROOT in p.parents))
+        names = ", ".join(
+            sorted(p.relative_to(ROOT).as_posix() for p in changed if ROOT in p.parents)
+        )
         print(f"watch: changed {names}", flush=True)
         if any(DIAGRAMS in p.parents for p in changed):
             render_all()
@@ -66,8 +67,9 @@ def watch() -> int:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     mkdocs = Path(sys.executable).parent / "mkdocs"
     print(f"serve: http://{ADDRESS}/ (Ctrl+C to stop)", flush=True)
-    server = subprocess.Popen([str(mkdocs), "serve", "--livereload", "-a", ADDRESS],
-                              cwd=ROOT, env=env)
+    server = subprocess.Popen(
+        [str(mkdocs), "serve", "--livereload", "-a", ADDRESS], cwd=ROOT, env=env
+    )
     try:
         return server.wait()
     except KeyboardInterrupt:
