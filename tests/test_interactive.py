@@ -48,11 +48,22 @@ class Watch:
         context.on("console", self._console)
         context.on("weberror", lambda error: self.problems.append(f"page error: {error.error}"))
         # ERR_ABORTED is a request the next navigation cancelled, not a failure.
-        context.on("requestfailed", lambda request: self.problems.append(
-            f"failed: {request.url} ({request.failure})")
-            if "ERR_ABORTED" not in (request.failure or "") else None)
-        context.on("response", lambda response: self.problems.append(
-            f"HTTP {response.status}: {response.url}") if response.status >= 400 else None)
+        context.on(
+            "requestfailed",
+            lambda request: (
+                self.problems.append(f"failed: {request.url} ({request.failure})")
+                if "ERR_ABORTED" not in (request.failure or "")
+                else None
+            ),
+        )
+        context.on(
+            "response",
+            lambda response: (
+                self.problems.append(f"HTTP {response.status}: {response.url}")
+                if response.status >= 400
+                else None
+            ),
+        )
         context.on("request", self._request)
 
     def _console(self, message):
@@ -73,8 +84,7 @@ class Watch:
 def watched(browser, base_url):
     """One tab for all diagram pages (a fresh context per page costs more than the checks).
     Reduced motion: no smooth scrolling for the checks to wait out."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900},
-                                  reduced_motion="reduce")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
     watch = Watch(context, base_url)
     yield context.new_page(), watch
     context.close()
@@ -138,7 +148,8 @@ def check_nodes(tab, info: dict, page_slug: str, site: Path) -> None:
         entry = services.get(node["service"])
         role = plain(node["role"])
         tab.keyboard.press("Tab")
-        focused = tab.evaluate("""(id) => {
+        focused = tab.evaluate(
+            """(id) => {
             const active = document.activeElement;
             const node = active.closest('g.node');
             const halo = node && node.querySelector('.node__halo');
@@ -146,22 +157,31 @@ def check_nodes(tab, info: dict, page_slug: str, site: Path) -> None:
                     href: active.getAttribute('xlink:href') || active.getAttribute('href'),
                     ring: halo && getComputedStyle(halo).stroke,
                     visible: active.matches(':focus-visible'),
-                    tooltip: (""" + TOOLTIP_JS + """)(id)};
-        }""", dom_id)
+                    tooltip: ("""
+            + TOOLTIP_JS
+            + """)(id)};
+        }""",
+            dom_id,
+        )
         assert focused["node"] == node_id, f"Tab did not reach {node['label']!r}"
-        assert focused["visible"] and focused["ring"] not in (None, "none", "transparent",
-                                                               "rgba(0, 0, 0, 0)"), \
-            f"{node['label']!r} has no visible focus ring"
+        assert focused["visible"] and focused["ring"] not in (
+            None,
+            "none",
+            "transparent",
+            "rgba(0, 0, 0, 0)",
+        ), f"{node['label']!r} has no visible focus ring"
         text = focused["tooltip"]
-        assert text and entry["name"] in text and role in text, \
+        assert text and entry["name"] in text and role in text, (
             f"focus on {node['label']!r} shows no tooltip with its service and role: {text!r}"
+        )
         if services.is_aws(node["service"]):
             assert focused["tag"] == "a"
             assert focused["href"].endswith(f"services/{node['service']}/")
             # The service page lists this page, linked to this very node, with its role.
             listing = site / "services" / node["service"] / "index.html"
-            assert f'/{page_slug}/#{dom_id}-{node_id}"' in listing.read_text("utf-8"), \
+            assert f'/{page_slug}/#{dom_id}-{node_id}"' in listing.read_text("utf-8"), (
                 f"/services/{node['service']}/ does not list {page_slug}"
+            )
             assert role in page_text(listing), f"/services/{node['service']}/ lacks the role"
     tab.keyboard.press("Escape")
     assert tooltip_text(tab, dom_id) is None, "Escape does not dismiss the tooltip"
@@ -176,9 +196,14 @@ def check_nodes(tab, info: dict, page_slug: str, site: Path) -> None:
     }}""")
     for node_id, x, y in centres:
         tab.mouse.move(x, y)
-        hovered = tab.evaluate("""([id, x, y]) => ({
+        hovered = tab.evaluate(
+            """([id, x, y]) => ({
             hit: document.elementFromPoint(x, y)?.closest('g.node')?.dataset.node,
-            tooltip: (""" + TOOLTIP_JS + """)(id)})""", [dom_id, x, y])
+            tooltip: ("""
+            + TOOLTIP_JS
+            + """)(id)})""",
+            [dom_id, x, y],
+        )
         assert hovered["hit"] == node_id, f"{node_id} is covered at its centre"
         text = hovered["tooltip"]
         assert text and plain(by_id[node_id]["role"]) in text, f"hover on {node_id}: {text!r}"
@@ -235,12 +260,14 @@ def check_zoom(tab, dom_id: str) -> None:
     before = drawing["width"]
     tab.click(f"{toolbar} [data-action=zoom-in]")
     tab.wait_for_function(
-        f"document.getElementById('{dom_id}-svg').getBoundingClientRect().width > {before * 1.2}")
+        f"document.getElementById('{dom_id}-svg').getBoundingClientRect().width > {before * 1.2}"
+    )
     assert float(tab.get_attribute(f"#{dom_id}", "data-scale")) > 1.2
     tab.click(f"{toolbar} [data-action=reset-zoom]")
     tab.wait_for_function(
         f"Math.abs(document.getElementById('{dom_id}-svg').getBoundingClientRect().width"
-        f" - {before}) < 1")
+        f" - {before}) < 1"
+    )
     assert float(tab.get_attribute(f"#{dom_id}", "data-scale")) == 1
 
 
@@ -270,8 +297,11 @@ def test_diagram_page(watched, base_url, site, page_slug):
 
 
 def _pages_without_diagrams(site: Path) -> list[str]:
-    pages = {p.parent.relative_to(site).as_posix().removeprefix(".") + "/"
-             for p in site.rglob("index.html") if "assets" not in p.parts}
+    pages = {
+        p.parent.relative_to(site).as_posix().removeprefix(".") + "/"
+        for p in site.rglob("index.html")
+        if "assets" not in p.parts
+    }
     return sorted(pages - {f"{slug}/" for slug in PAGES})
 
 
@@ -299,12 +329,12 @@ def test_script_runs_under_a_strict_csp_by_construction(site):
     vendored = (site / "assets" / "vendor" / "panzoom.min.js").read_text(encoding="utf-8")
     for source in (ours, vendored):
         assert not re.search(r"\beval\(|new Function\(|setTimeout\(\s*[\"'`]", source)
-    assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|setAttribute\(\"(style|on)",
-                         ours)
+    assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|setAttribute\(\"(style|on)", ours)
     for slug in PAGES:
         page_html = (site / slug / "index.html").read_text(encoding="utf-8")
-        assert not re.search(r"<(?:figure|svg|g|a|button|ol|li|form)\b[^>]*\son[a-z]+=",
-                             page_html), f"/{slug}/ has an inline event handler"
+        assert not re.search(
+            r"<(?:figure|svg|g|a|button|ol|li|form)\b[^>]*\son[a-z]+=", page_html
+        ), f"/{slug}/ has an inline event handler"
 
 
 def test_dark_palette_recolours_the_svg(page, base_url):
@@ -313,8 +343,10 @@ def test_dark_palette_recolours_the_svg(page, base_url):
     cluster = "#d-patterns-backend-api-svg g.cluster path"
 
     def colours():
-        return (page.eval_on_selector(text, "e => getComputedStyle(e).fill"),
-                page.eval_on_selector(cluster, "e => getComputedStyle(e).fill"))
+        return (
+            page.eval_on_selector(text, "e => getComputedStyle(e).fill"),
+            page.eval_on_selector(cluster, "e => getComputedStyle(e).fill"),
+        )
 
     def lightness(colour: str) -> float:
         red, green, blue = (int(v) for v in re.findall(r"[\d.]+", colour)[:3])
@@ -338,8 +370,10 @@ def test_instant_navigation_sets_up_each_new_page(page, base_url):
 
     def local_sitemap(route):
         body = route.fetch().text()
-        route.fulfill(body=re.sub(r"<loc>https?://[^/]+/", f"<loc>{base_url}", body),
-                      content_type="application/xml")
+        route.fulfill(
+            body=re.sub(r"<loc>https?://[^/]+/", f"<loc>{base_url}", body),
+            content_type="application/xml",
+        )
 
     page.route("**/sitemap.xml", local_sitemap)
     page.goto(base_url, wait_until="networkidle")  # the sitemap is fetched after load
@@ -365,14 +399,16 @@ def test_full_screen_opens_and_closes(page, base_url):
     figure = "#d-patterns-backend-api"
     button = f"{figure}-toolbar [data-action=fullscreen]"
     page.click(button)
-    page.wait_for_function(f"document.querySelector('{figure}').classList"
-                           ".contains('diagram--fullscreen')")
+    page.wait_for_function(
+        f"document.querySelector('{figure}').classList.contains('diagram--fullscreen')"
+    )
     box = page.eval_on_selector(figure, "e => e.getBoundingClientRect().toJSON()")
     assert box["width"] >= 1270 and box["height"] >= 890, box
     assert page.get_attribute(button, "aria-pressed") == "true"
     page.click(button)
-    page.wait_for_function(f"!document.querySelector('{figure}').classList"
-                           ".contains('diagram--fullscreen')")
+    page.wait_for_function(
+        f"!document.querySelector('{figure}').classList.contains('diagram--fullscreen')"
+    )
     assert page.get_attribute(button, "aria-pressed") == "false"
 
 
@@ -383,8 +419,9 @@ def test_play_previous_and_steps_from_the_drawing(page, base_url):
     page.click(f"{toolbar} [data-action=play]")
     assert figure_state(page, dom_id)["edges"] == [1], "Play does not start at step 1"
     assert page.get_attribute(f"{toolbar} [data-action=play]", "aria-pressed") == "true"
-    page.wait_for_function(f"document.getElementById('{dom_id}').dataset.currentStep === '2'",
-                           timeout=5000)
+    page.wait_for_function(
+        f"document.getElementById('{dom_id}').dataset.currentStep === '2'", timeout=5000
+    )
     page.click(f"{toolbar} [data-action=play]")  # pause
     assert page.get_attribute(f"{toolbar} [data-action=play]", "aria-pressed") == "false"
     page.click(f"{toolbar} [data-action=prev]")
@@ -433,8 +470,12 @@ def test_deep_link_to_a_step_and_to_a_node(page, base_url):
 
 
 def test_phone_layout_fits_and_touch_works(browser, base_url):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
-                                  is_mobile=True, device_scale_factor=2)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        has_touch=True,
+        is_mobile=True,
+        device_scale_factor=2,
+    )
     tab = context.new_page()
     try:
         tab.goto(f"{base_url}patterns/backend-api/")
