@@ -35,7 +35,8 @@ def _copy(dest: Path) -> Path:
             dest / name,
             ignore=ignore if name == "docs" else shutil.ignore_patterns("__pycache__"),
         )
-    shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    for name in ("mkdocs.yml", "CONTRIBUTING.md"):  # docs/contributing.md includes the latter
+        shutil.copy2(ROOT / name, dest / name)
     vendor = DOCS / "assets" / "vendor"
     if vendor.exists():
         shutil.copytree(vendor, dest / "docs" / "assets" / "vendor", dirs_exist_ok=True)
@@ -44,7 +45,9 @@ def _copy(dest: Path) -> Path:
 
 def _timed(command: list[str], cwd: Path) -> float:
     started = time.perf_counter()
-    subprocess.run(command, cwd=cwd, env=_env(cwd), check=True, capture_output=True)
+    done = subprocess.run(command, cwd=cwd, env=_env(cwd), capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(command)} failed:\n{done.stderr}")
     return time.perf_counter() - started
 
 
@@ -99,6 +102,8 @@ def bench_build(work: Path) -> dict:
         and "assets/stylesheets/" not in line
         and "assets/vendor/" not in line
     )
+    config = config.replace("extra_css:\n", "extra_css: []\n")
+    config = config.replace("extra_javascript:\n", "extra_javascript: []\n")
     (plain / "mkdocs.yml").write_text(config + "\n")
     shutil.rmtree(plain / "docs" / "assets" / "diagrams")
     build = [MKDOCS, "build", "--quiet", "--site-dir"]
