@@ -275,10 +275,11 @@ def render_all(force: bool = False, only: list[Path] | None = None, quiet: bool 
     known = diagram_modules()
     prune(known)
     toolchain = toolchain_hash()
-    todo = []
+    todo, checked = [], 0
     for diagram in known:
         if only is not None and diagram.module.resolve() not in only:
             continue
+        checked += 1
         digest = input_hash(diagram, toolchain)
         if force or not is_fresh(diagram, digest):
             todo.append((diagram, digest))
@@ -303,7 +304,7 @@ def render_all(force: bool = False, only: list[Path] | None = None, quiet: bool 
                 print(f"error: {exc}", file=sys.stderr, flush=True)
     total = time.perf_counter() - started
     print(
-        f"diagrams: {len(todo) - len(failures)} rendered, {len(known) - len(todo)} up to date, "
+        f"diagrams: {len(todo) - len(failures)} rendered, {checked - len(todo)} up to date, "
         f"{len(failures)} failed in {total:.2f} s",
         flush=True,
     )

@@ -9,6 +9,7 @@ site buildable by Zensical too: no MkDocs plugin or hook is involved.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -21,7 +22,7 @@ from sitekit.generate import generate_all
 from sitekit.paths import DIAGRAMS, DOCS, ROOT, SERVICE_PAGES
 from sitekit.render import render_all
 
-ADDRESS = "127.0.0.1:8000"
+ADDRESS = os.environ.get("SERVE_ADDRESS", "127.0.0.1:8000")
 DEBOUNCE_SECONDS = 0.3
 
 
@@ -34,6 +35,14 @@ class _Regenerate(FileSystemEventHandler):
         self.timer: threading.Timer | None = None
 
     def on_any_event(self, event):
+        # Reads (opened/closed events) happen on every build; only writes mean a change.
+        if event.is_directory or event.event_type not in (
+            "modified",
+            "created",
+            "moved",
+            "deleted",
+        ):
+            return
         path = Path(getattr(event, "dest_path", "") or event.src_path)
         if path.suffix not in (".py", ".md", ".yml") or path.name.startswith("."):
             return
@@ -58,7 +67,12 @@ class _Regenerate(FileSystemEventHandler):
         generate_all()
 
 
+def _stop(signum, frame):
+    raise KeyboardInterrupt  # SIGTERM stops the MkDocs server too, as Ctrl+C does
+
+
 def watch() -> int:
+    signal.signal(signal.SIGTERM, _stop)
     handler = _Regenerate()
     observer = Observer()
     for folder in (DIAGRAMS, DOCS, Path(__file__).parent / "data"):
