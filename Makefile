@@ -68,7 +68,8 @@ pages: diagrams ## Generate the home catalog and the service explorer pages
 
 # Renders and generates first, then reports every problem at once, even when a diagram failed.
 check: setup ## Validate pages, front matter, diagrams and navigation (fast)
-	@$(SITEKIT) diagrams; rendered=$$?; $(SITEKIT) pages && $(SITEKIT) check && exit $$rendered
+	@$(SITEKIT) diagrams; rendered=$$?; $(SITEKIT) pages; generated=$$?; \
+	  $(SITEKIT) check && exit $$((rendered | generated))
 
 # Arguments arrive through the environment, so any title survives the shell unchanged.
 new-pattern: setup ## Start a pattern: SLUG=fan-out TITLE="Fan-out" CATEGORY=messaging-and-events
@@ -82,13 +83,15 @@ build-zensical: pages ## Build the same site with Zensical into site-zensical/
 	@SITE_DIR=site-zensical $(VENV)/bin/zensical build --clean
 	@echo "site: built with Zensical into site-zensical/"
 
-serve: pages ## Serve on http://127.0.0.1:8000, re-rendering diagrams on save
+# A broken diagram does not stop the server: fix and save it, and the watcher re-renders it.
+serve: setup ## Serve on http://127.0.0.1:8000, re-rendering diagrams on save
+	@-$(SITEKIT) diagrams
+	@$(SITEKIT) pages
 	@$(SITEKIT) watch
 
-test: setup chromium ## Run every check and test (what CI runs)
-	@$(SITEKIT) diagrams
-	@$(SITEKIT) pages
-	@$(SITEKIT) check
+test: check chromium ## Run every check and test (what CI runs)
+	@$(VENV)/bin/ruff check --quiet scripts diagrams tests
+	@$(VENV)/bin/ruff format --check --quiet scripts diagrams tests
 	@$(MKDOCS) build --strict --quiet
 	@$(SITEKIT) linkcheck site
 	@$(PY) -m pytest

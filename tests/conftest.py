@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import http.server
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -45,6 +47,15 @@ def build_site(root: Path = ROOT, dest: Path | None = None) -> subprocess.Comple
     if dest is not None:
         command += ["--site-dir", str(dest)]
     return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+
+
+def pytest_configure(config):
+    """Tests parametrized over the built pages need site/ at collection time: on a fresh
+    checkout (a bare `pytest` without `make test`), build it first."""
+    if not (SITE / "index.html").exists():
+        done = build_site()
+        if done.returncode != 0:
+            raise pytest.UsageError(f"the site does not build:\n{done.stderr}")
 
 
 @pytest.fixture(scope="session")
@@ -120,3 +131,41 @@ def copy_sources(dest: Path) -> Path:
     for name in ("mkdocs.yml", "pyproject.toml", "CONTRIBUTING.md"):
         shutil.copy2(ROOT / name, dest / name)
     return dest
+
+
+# --- The source article ---------------------------------------------------------------------
+# Pages must not repeat 10 consecutive words of the 2022 article the site grew from. The
+# article is not ours to commit, so the repository keeps only a digest of each 10-word run;
+# where the article sits beside the project (../shared/seed/), a test checks the digests.
+SEED_DIR = ROOT.parent / "shared" / "seed"
+SEED_RUNS = ROOT / "tests" / "data" / "source-article-runs.txt"
+RUN_LENGTH = 10
+
+
+def words(text: str) -> list[str]:
+    text = re.sub(r"https?://\S+", " ", text)  # a cited address is not reused prose
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def run_digest(run) -> str:
+    return hashlib.sha256(" ".join(run).encode("utf-8")).hexdigest()[:16]
+
+
+def digests_of(text: str) -> list[str]:
+    found = words(text)
+    return [run_digest(found[i : i + RUN_LENGTH]) for i in range(len(found) - RUN_LENGTH + 1)]
+
+
+def source_article_runs() -> set[str]:
+    return set(SEED_RUNS.read_text(encoding="ascii").split())
+
+
+def reused_runs(path: Path) -> list[str]:
+    """The 10-word runs of ``path`` that the source article also has (must be none)."""
+    found = words(path.read_text(encoding="utf-8"))
+    article = source_article_runs()
+    return [
+        " ".join(found[i : i + RUN_LENGTH])
+        for i in range(len(found) - RUN_LENGTH + 1)
+        if run_digest(found[i : i + RUN_LENGTH]) in article
+    ]

@@ -419,3 +419,18 @@ def test_no_false_alarms_for_comments_and_code(pristine, repo):
     status, problems, _ = check(repo)
     assert [p for p in problems if p not in pristine[1]] == []
     assert status == (1 if pristine[1] else 0)
+
+
+def test_a_figure_included_twice_is_reported_at_the_second_include(pristine, repo):
+    include = f'--8<-- "figure/patterns/{SLUG}.md"'
+    edit(repo, PAGE, "### How it works\n", f"{include}\n\n### How it works\n")
+    second = [
+        n
+        for n, text in enumerate((repo / PAGE).read_text(encoding="utf-8").splitlines(), 1)
+        if text.strip() == include
+    ][-1]
+    status, problems, _ = check(repo)
+    assert status == 1
+    assert any(p.startswith(f"{PAGE}:{second}: ") and "included again" in p for p in problems), (
+        problems
+    )

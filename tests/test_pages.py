@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, SEED_DIR, SEED_RUNS, digests_of, reused_runs, source_article_runs
 
 from sitekit.pages import authored_pages, categories
 
@@ -42,7 +42,6 @@ SECTIONS = [
     "Related patterns",
     "Sources",
 ]
-SEED_DIR = ROOT.parent / "shared" / "seed"  # beside the project, here and in CI
 
 
 def built(site: Path, url: str) -> str:
@@ -122,30 +121,24 @@ def test_glossary_abbreviations_become_tooltips(site):
     assert re.search(r'<abbr title="Cross-origin resource sharing">CORS</abbr>', page_html)
 
 
-def _words(text: str) -> list[str]:
-    text = re.sub(r"https?://\S+", " ", text)  # a cited address is not reused prose
-    return re.findall(r"[a-z0-9]+", text.lower())
-
-
 def test_no_page_repeats_ten_words_of_the_source_article():
-    seeds = sorted(SEED_DIR.glob("serverless-*.md"))
-    if not seeds:  # e.g. a GitHub checkout without shared/: say so in the report
-        pytest.skip(f"source article not found in {SEED_DIR}")
-    source = _words(seeds[0].read_text(encoding="utf-8"))
-    runs = {tuple(source[i : i + 10]) for i in range(len(source) - 9)}
     files = (
         sorted(ROOT.glob("docs/**/*.md"))
         + sorted(ROOT.glob("diagrams/**/*.py"))
         + sorted(ROOT.glob("includes/*.md"))
     )
-    copied = []
-    for path in files:
-        words = _words(path.read_text(encoding="utf-8"))
-        for j in range(len(words) - 9):
-            if tuple(words[j : j + 10]) in runs:
-                copied.append(f"{path.relative_to(ROOT)}: '{' '.join(words[j : j + 10])}'")
-                break
+    copied = [f"{p.relative_to(ROOT)}: '{run[0]}'" for p in files if (run := reused_runs(p))]
     assert not copied, "reused from the source article:\n" + "\n".join(copied)
+
+
+def test_source_article_digests_match_the_article():
+    articles = sorted(SEED_DIR.glob("serverless-*.md"))
+    if not articles:  # e.g. a GitHub checkout without ../shared: the digests still run above
+        pytest.skip(f"source article not found in {SEED_DIR}")
+    text = "".join(p.read_text(encoding="utf-8") for p in articles)
+    assert set(digests_of(text)) == source_article_runs(), (
+        f"{SEED_RUNS.relative_to(ROOT)} is stale: regenerate it from {SEED_DIR}"
+    )
 
 
 def test_article_errors_do_not_appear():

@@ -1,6 +1,6 @@
 """``make bench``: how fast and how heavy the site is on this machine (medians of runs).
 
-Not a test: it prints figures against the targets in issue 6 so regressions are visible.
+Not a test: it prints each figure beside its target so regressions are visible.
 Every run works in temporary copies, so the checkout is left as it was.
 """
 
@@ -119,7 +119,10 @@ def bench_browser(site: Path) -> dict:
 
     base, server = serve(site)
     pages = sorted(
-        {json.loads(p.read_text())["page"] for p in (ROOT / "generated" / "meta").rglob("*.json")}
+        {
+            json.loads(p.read_text())["page"]
+            for p in (site.parent / "ours" / "generated" / "meta").rglob("*.json")
+        }
     )
     weights, ready = {}, []
     with sync_playwright() as playwright:

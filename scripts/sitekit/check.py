@@ -96,6 +96,8 @@ MESSAGES = {
     "scripts/sitekit/templates/pattern.py; 'make new-pattern' does this for new pages)",
     "figure-missing": "the page does not show the {what} of {module}: add the line "
     '--8<-- "{snippet}" {where}',
+    "snippet-twice": "'{snippet}' is included again (first on line {first}): a diagram or list "
+    "shown twice repeats its ids on the page; keep one",
     "outside-solution": "'{snippet}' is included outside '## Solution': move it into Solution",
     "steps-before-figure": 'the steps of {diagram} come before its figure: put --8<-- "{snippet}" '
     "after the figure",
@@ -680,7 +682,11 @@ def check_figure_shown(page: Page, diagram: DiagramPaths, report: Report) -> Non
 
 def check_snippets(page: Page, bases: list[Path], modules: set[str], report: Report) -> None:
     """Every ``--8<--`` include resolves to a file that exists or that ``make`` generates."""
+    seen: dict[str, int] = {}
     for snippet, line in page.md.snippets:
+        if snippet in seen and snippet.startswith(("figure/", "steps/", "related/")):
+            report(page.file, line, "snippet-twice", snippet=snippet, first=seen[snippet])
+        seen.setdefault(snippet, line)
         path = re.sub(r"(:-?\d+)+$", "", snippet)  # file.md:3:9 includes lines 3 to 9
         kind, _, rest = path.partition("/")
         if kind in ("figure", "steps") and rest.endswith(".md"):

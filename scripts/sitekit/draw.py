@@ -13,10 +13,12 @@ import contextvars
 import importlib
 import inspect
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import diagrams
 
 from sitekit import services
+from sitekit.paths import ROOT
 
 # Everything one draw() call records; the pipeline reads it back after draw() returns.
 _recording: contextvars.ContextVar[Recording] = contextvars.ContextVar("sitekit_recording")
@@ -54,13 +56,22 @@ class Recording:
     nodes: list[NodeInfo] = field(default_factory=list)
     steps: list[StepInfo] = field(default_factory=list)
     edge_count: int = 0
+    cluster_count: int = 0
+
+
+def _repo_relative(path: str) -> str:
+    """``diagrams/x.py`` rather than a machine-specific absolute path."""
+    try:
+        return Path(path).resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return path
 
 
 def _caller_line() -> str:
     """``path:line`` of the diagram-module line that called into this module."""
-    for frame in inspect.stack()[2:]:
+    for frame in inspect.stack(0)[2:]:
         if not frame.filename.endswith(("sitekit/draw.py", "contextlib.py")):
-            return f"{frame.filename}:{frame.lineno}"
+            return f"{_repo_relative(frame.filename)}:{frame.lineno}"
     return "<unknown>"
 
 
@@ -108,6 +119,10 @@ class Cluster(diagrams.Cluster):
     def __init__(self, label: str, *, dashed: bool = False):
         attrs = {"style": "rounded,dashed"} if dashed else {}
         super().__init__(label, graph_attr=attrs)
+        # The library names a cluster after its label, so two "AWS account" boxes would merge.
+        recording = _current()
+        recording.cluster_count += 1
+        self.name = self.dot.name = f"cluster_{recording.cluster_count}"
 
 
 def _icon_class(dotted: str):

@@ -13,6 +13,11 @@ from sitekit.pages import authored_pages, categories
 from sitekit.paths import GENERATED, SERVICE_PAGES, write_if_changed
 
 
+def _text(value) -> str:
+    """A front-matter value as text; a wrongly typed one is left to `make check` to report."""
+    return value if isinstance(value, str) else ""
+
+
 def diagram_metadata() -> list[dict]:
     folder = GENERATED / "meta"
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.rglob("*.json"))]
@@ -39,7 +44,7 @@ def catalog_snippet(pages, used: dict[str, list[str]]) -> str:
         service_links = ", ".join(
             f'<a href="services/{k}/">{html.escape(services.get(k)["name"])}</a>' for k in keys
         )
-        category = page.meta.get("category", "")
+        category = _text(page.meta.get("category"))
         rows.append(
             f'<tr data-category="{category}" data-services="{" ".join(keys)}">'
             f'<td><a href="{page.url}">{html.escape(page.title)}</a></td>'
@@ -50,8 +55,11 @@ def catalog_snippet(pages, used: dict[str, list[str]]) -> str:
     category_options = "".join(
         f'<option value="{key}">{html.escape(label)}</option>' for key, label in names.items()
     )
+    # Offer only services some pattern row has, so every choice shows at least one row.
+    patterns = {p.slug for p in pages if p.is_pattern}
     all_services = sorted(
-        {k for keys in used.values() for k in keys}, key=lambda k: services.get(k)["name"].lower()
+        {k for slug, keys in used.items() if slug in patterns for k in keys},
+        key=lambda k: services.get(k)["name"].lower(),
     )
     service_options = "".join(
         f'<option value="{k}">{html.escape(services.get(k)["name"])}</option>' for k in all_services
@@ -156,11 +164,12 @@ def services_index(used: dict[str, list[dict]]) -> str:
 def related_snippet(page, by_slug) -> str:
     """The "Related patterns" list, from the page's `related` front matter."""
     lines = []
-    for slug in page.meta.get("related") or []:
-        other = by_slug.get(f"patterns/{slug}")
+    related = page.meta.get("related")
+    for slug in related if isinstance(related, list) else []:
+        other = by_slug.get(f"patterns/{_text(slug)}")
         if other is None:
             continue  # the check names the unknown slug with file and line
-        lines.append(f"- [{other.title}]({slug}.md): {other.meta.get('summary', '')}")
+        lines.append(f"- [{other.title}]({slug}.md): {_text(other.meta.get('summary'))}")
     return "\n".join(lines) + "\n"
 
 

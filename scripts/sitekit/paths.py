@@ -47,7 +47,8 @@ class DiagramPaths:
     @property
     def page_root(self) -> str:
         """Relative URL from the page (``/patterns/saga/``) back to the site root."""
-        return "../" * (self.page.count("/") + 1)
+        url = self.page.removesuffix("index").rstrip("/")  # `lambda/index` is served at /lambda/
+        return "../" * (url.count("/") + 1) if url else ""
 
     @property
     def svg(self) -> Path:

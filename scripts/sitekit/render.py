@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import importlib.metadata
 import importlib.util
 import json
 import os
@@ -43,12 +44,23 @@ RENDER_INPUTS = ("draw.py", "render.py", "svg.py", "services.py", "paths.py", "d
 
 
 def toolchain_hash() -> bytes:
-    """Hash of the rendering code and the service table: changing them re-renders all."""
+    """Hash of the rendering code, the service table and the versions of the libraries and
+    Graphviz that draw: changing any of them re-renders all."""
     digest = hashlib.sha256()
     for name in RENDER_INPUTS:
         digest.update(name.encode())
         digest.update((PACKAGE / name).read_bytes())
+    for library in ("diagrams", "pillow"):
+        digest.update(f"{library}=={importlib.metadata.version(library)}".encode())
+    digest.update(_dot_version().encode())
     return digest.digest()
+
+
+def _dot_version() -> str:
+    if shutil.which("dot") is None:
+        return "no dot"  # render_one reports the missing tool with its fix
+    done = subprocess.run(["dot", "-V"], capture_output=True, text=True, check=False)
+    return done.stderr.strip()
 
 
 def input_hash(diagram: DiagramPaths, toolchain: bytes) -> str:

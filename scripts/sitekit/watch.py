@@ -32,6 +32,7 @@ class _Regenerate(FileSystemEventHandler):
     def __init__(self):
         self.pending: set[Path] = set()
         self.lock = threading.Lock()
+        self.running = threading.Lock()  # one regeneration at a time, newest changes last
         self.timer: threading.Timer | None = None
 
     def on_any_event(self, event):
@@ -56,15 +57,21 @@ class _Regenerate(FileSystemEventHandler):
             self.timer.start()
 
     def flush(self):
-        with self.lock:
-            changed, self.pending = self.pending, set()
-        names = ", ".join(
-            sorted(p.relative_to(ROOT).as_posix() for p in changed if ROOT in p.parents)
-        )
-        print(f"watch: changed {names}", flush=True)
-        if any(DIAGRAMS in p.parents for p in changed):
-            render_all()
-        generate_all()
+        # A save made during a slow render waits here, then is picked up by the loop below,
+        # so an older run can never finish after a newer one.
+        with self.running:
+            while True:
+                with self.lock:
+                    changed, self.pending = self.pending, set()
+                if not changed:
+                    return
+                names = ", ".join(
+                    sorted(p.relative_to(ROOT).as_posix() for p in changed if ROOT in p.parents)
+                )
+                print(f"watch: changed {names}", flush=True)
+                if any(DIAGRAMS in p.parents for p in changed):
+                    render_all()
+                generate_all()
 
 
 def _stop(signum, frame):
