@@ -147,3 +147,17 @@ def test_article_errors_do_not_appear():
     assert not re.search(r"(?<!formerly )(?<!Amazon )Kinesis Data Firehose", text)
     for stale in ("120 s limit", "120-second limit"):
         assert stale not in text
+
+
+def test_every_catalog_filter_choice_matches_a_pattern(site):
+    page_html = built(site, "")
+    rows = re.findall(r'<tr data-category="([^"]*)" data-services="([^"]*)"', page_html)
+    assert rows, "the catalog has no rows"
+    category_select = re.search(r'<select[^>]*name="category".*?</select>', page_html, re.DOTALL)
+    service_select = re.search(r'<select[^>]*name="service".*?</select>', page_html, re.DOTALL)
+    categories_used = {category for category, _ in rows}
+    services_used = {key for _, keys in rows for key in keys.split()}
+    for value in re.findall(r'<option value="([^"]+)"', service_select.group(0)):
+        assert value in services_used, f"service filter offers {value}, which no pattern uses"
+    for value in re.findall(r'<option value="([^"]+)"', category_select.group(0)):
+        assert value in categories_used, f"category filter offers {value}, which no pattern has"

@@ -52,8 +52,11 @@ def catalog_snippet(pages, used: dict[str, list[str]]) -> str:
             f"<td>{html.escape(names.get(category, category))}</td>"
             f"<td>{service_links}</td></tr>"
         )
+    in_use = {_text(p.meta.get("category")) for p in pages if p.is_pattern}
     category_options = "".join(
-        f'<option value="{key}">{html.escape(label)}</option>' for key, label in names.items()
+        f'<option value="{key}">{html.escape(label)}</option>'
+        for key, label in names.items()
+        if key in in_use
     )
     # Offer only services some pattern row has, so every choice shows at least one row.
     patterns = {p.slug for p in pages if p.is_pattern}
