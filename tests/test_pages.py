@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEED_DIR, SEED_RUNS, digests_of, reused_runs, source_article_runs
 
+from sitekit.check import SECTIONS
 from sitekit.pages import authored_pages, categories
 
 PATTERNS = [
@@ -32,16 +33,6 @@ PATTERNS = [
 ]
 LAMBDA = ["lambda/synchronous", "lambda/asynchronous", "lambda/poll-based"]
 TWO_DIAGRAMS = {"saga", "publish-subscribe"}
-SECTIONS = [
-    "Problem",
-    "Solution",
-    "Limits that matter",
-    "Trade-offs",
-    "When to use it",
-    "Cost drivers",
-    "Related patterns",
-    "Sources",
-]
 
 
 def built(site: Path, url: str) -> str:

@@ -34,7 +34,7 @@ from jsonschema import Draft202012Validator
 
 from sitekit import services
 from sitekit.pages import FRONT_MATTER, categories
-from sitekit.paths import DIAGRAMS, DOCS, ROOT, SERVICE_PAGES, DiagramPaths
+from sitekit.paths import DIAGRAMS, DOCS, ROOT, SERVICE_PAGES, DiagramPaths, repo_relative
 
 CONFIG = ROOT / "mkdocs.yml"
 INCLUDES = ROOT / "includes"
@@ -186,13 +186,6 @@ class Report:
         self.problems.add(Problem(where, line, MESSAGES[kind].format(**values)))
 
 
-def rel(path: Path) -> str:
-    try:
-        return path.relative_to(ROOT).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def suggest(word: str, choices) -> str:
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
@@ -284,7 +277,7 @@ class Page:
 
     @property
     def file(self) -> str:
-        return rel(self.path)
+        return repo_relative(self.path)
 
     @property
     def is_pattern(self) -> bool:
@@ -539,7 +532,7 @@ def argument(call: ast.Call, index: int | None, name: str):
 
 def check_module_source(diagram: DiagramPaths, report: Report) -> bool:
     """Read the module without running it; True when it has a problem."""
-    where = rel(diagram.module)
+    where = repo_relative(diagram.module)
     before = len(report.problems)
     try:
         tree = ast.parse(diagram.module.read_text(encoding="utf-8"), filename=where)
@@ -587,7 +580,7 @@ def check_module_output(diagram: DiagramPaths, toolchain: bytes, report: Report)
     """What the module recorded when ``make diagrams`` ran it (covers computed values)."""
     from sitekit.render import input_hash, is_fresh
 
-    where = rel(diagram.module)
+    where = repo_relative(diagram.module)
     if not diagram.meta.exists():
         report(where, 1, "not-rendered")
         return
@@ -618,7 +611,7 @@ def check_diagrams(pages: dict[str, Page], report: Report) -> list[DiagramPaths]
         parts = path.relative_to(DIAGRAMS).parts
         if path.is_dir() or "__pycache__" in parts or any(p.startswith(".") for p in parts):
             continue
-        where = rel(path)
+        where = repo_relative(path)
         if path.name == "__init__.py":
             report(where, 1, "package")
             continue
@@ -652,7 +645,7 @@ def check_figure_shown(page: Page, diagram: DiagramPaths, report: Report) -> Non
     figure, steps = f"figure/{diagram.diagram_id}.md", f"steps/{diagram.diagram_id}.md"
     anchor = page.h2_line("Solution") or 1
     where = "under '## Solution'" if page.is_pattern else "where the diagram belongs"
-    module = rel(diagram.module)
+    module = repo_relative(diagram.module)
     for snippet, what in ((figure, "figure"), (steps, "numbered steps")):
         if snippet not in included:
             report(
@@ -700,7 +693,7 @@ def check_snippets(page: Page, bases: list[Path], modules: set[str], report: Rep
             if path != f"related/{page.slug}.md" or not page.is_pattern:
                 report(page.file, line, "related-snippet-wrong", snippet=snippet, slug=page.slug)
         elif path != "catalog.md" and not any((b / path).is_file() for b in bases):
-            folders = ", ".join(rel(b) or "." for b in bases)
+            folders = ", ".join(repo_relative(b) or "." for b in bases)
             report(page.file, line, "snippet-missing", snippet=snippet, bases=folders)
     if page.is_pattern:
         wanted = f"related/{page.slug}.md"
@@ -726,7 +719,7 @@ def shared_link_keys(report: Report) -> set[str]:
     for path in sorted(INCLUDES.glob("*.md")) if INCLUDES.is_dir() else []:
         for key, line in Markdown.scan(path.read_text(encoding="utf-8")).link_defs:
             if key in keys:
-                report(rel(path), line, "link-def-twice", key=key, first=keys[key])
+                report(repo_relative(path), line, "link-def-twice", key=key, first=keys[key])
             keys.setdefault(key, line)
     return set(keys)
 
@@ -882,12 +875,12 @@ def check_orphans(config: Config, pages: dict[str, Page], report: Report) -> Non
     for asset in assets:
         name = re.compile(rf"(?<![\w.-]){re.escape(asset.name)}(?![\w-])")
         if not any(name.search(text) for path, text in sources.items() if path != asset):
-            report(rel(asset), 1, "stray-asset")
+            report(repo_relative(asset), 1, "stray-asset")
     included = {Path(s).name for p in pages.values() for s, _ in p.md.snippets}
     for path in sorted(INCLUDES.rglob("*")) if INCLUDES.is_dir() else []:
         if path.is_file() and not path.name.startswith("."):
             if path.name not in config.auto_append and path.name not in included:
-                report(rel(path), 1, "stray-include")
+                report(repo_relative(path), 1, "stray-include")
 
 
 # --- Entry point -------------------------------------------------------------------------------

@@ -13,12 +13,11 @@ import contextvars
 import importlib
 import inspect
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import diagrams
 
 from sitekit import services
-from sitekit.paths import ROOT
+from sitekit.paths import repo_relative
 
 # Everything one draw() call records; the pipeline reads it back after draw() returns.
 _recording: contextvars.ContextVar[Recording] = contextvars.ContextVar("sitekit_recording")
@@ -59,19 +58,11 @@ class Recording:
     cluster_count: int = 0
 
 
-def _repo_relative(path: str) -> str:
-    """``diagrams/x.py`` rather than a machine-specific absolute path."""
-    try:
-        return Path(path).resolve().relative_to(ROOT).as_posix()
-    except ValueError:
-        return path
-
-
 def _caller_line() -> str:
     """``path:line`` of the diagram-module line that called into this module."""
     for frame in inspect.stack(0)[2:]:
         if not frame.filename.endswith(("sitekit/draw.py", "contextlib.py")):
-            return f"{_repo_relative(frame.filename)}:{frame.lineno}"
+            return f"{repo_relative(frame.filename)}:{frame.lineno}"
     return "<unknown>"
 
 

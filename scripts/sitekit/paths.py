@@ -78,6 +78,14 @@ class DiagramPaths:
         return [self.svg, self.png, self.figure, self.steps, self.meta, self.stamp]
 
 
+def repo_relative(path: str | Path) -> str:
+    """``diagrams/x.py`` rather than a machine-specific absolute path, for messages."""
+    try:
+        return Path(path).resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def diagram_modules() -> list[DiagramPaths]:
     return [DiagramPaths(p) for p in sorted(DIAGRAMS.rglob("*.py")) if p.name != "__init__.py"]
 

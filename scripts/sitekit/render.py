@@ -26,10 +26,10 @@ from pathlib import Path
 from sitekit.paths import (
     DIAGRAM_ASSETS,
     GENERATED,
-    ROOT,
     DiagramPaths,
     atomic_write,
     diagram_modules,
+    repo_relative,
 )
 
 PACKAGE = Path(__file__).parent
@@ -74,32 +74,25 @@ def is_fresh(diagram: DiagramPaths, digest: str) -> bool:
     )
 
 
-def _relative(path: str | Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(ROOT).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def _where(exc: BaseException, module: Path) -> str:
     """``diagrams/x.py:LINE`` for the innermost frame in the module, else the module itself."""
     if isinstance(exc, SyntaxError) and exc.filename:
-        return f"{_relative(exc.filename)}:{exc.lineno}"
+        return f"{repo_relative(exc.filename)}:{exc.lineno}"
     line = 1
     for frame in traceback.extract_tb(exc.__traceback__):
         if Path(frame.filename).resolve() == module.resolve():
             line = frame.lineno
-    return f"{_relative(module)}:{line}"
+    return f"{repo_relative(module)}:{line}"
 
 
 def load_module(module: Path):
-    name = "diagram_" + "".join(c if c.isalnum() else "_" for c in _relative(module))
+    name = "diagram_" + "".join(c if c.isalnum() else "_" for c in repo_relative(module))
     spec = importlib.util.spec_from_file_location(name, module)
     loaded = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(loaded)
     if not callable(getattr(loaded, "draw", None)):
         raise RenderError(
-            f"{_relative(module)}:1: define a draw() function that builds the diagram"
+            f"{repo_relative(module)}:1: define a draw() function that builds the diagram"
         )
     return loaded
 
@@ -186,7 +179,7 @@ def toolbar(dom_id: str, title: str, has_steps: bool) -> str:
 def figure_snippet(diagram: DiagramPaths, inline_svg: str, title: str, step_count: int = 0) -> str:
     """The Markdown snippet a page includes: controls, the inline SVG, downloads, the source."""
     asset = f"{diagram.page_root}assets/diagrams/{diagram.diagram_id}"
-    module = _relative(diagram.module)
+    module = repo_relative(diagram.module)
     dom_id = diagram.dom_id
     return (
         f'<figure class="diagram" id="{dom_id}" data-diagram="{diagram.diagram_id}" '
@@ -226,7 +219,7 @@ def render_one(diagram: DiagramPaths) -> dict:
 
     try:
         module = load_module(diagram.module)
-        recording = draw.record(_relative(diagram.module), module.draw)
+        recording = draw.record(repo_relative(diagram.module), module.draw)
         raw = run_dot(recording.source, "svg")
         png = run_dot(recording.source, "png")
         inline = svg.clean(raw, recording, diagram.dom_id, diagram.page_root)
