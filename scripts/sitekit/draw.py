@@ -10,8 +10,10 @@ into SVG and PNG itself, so no temporary files are written next to the module.
 from __future__ import annotations
 
 import contextvars
+import html
 import importlib
 import inspect
+import textwrap
 from dataclasses import dataclass, field
 
 import diagrams
@@ -24,6 +26,15 @@ _recording: contextvars.ContextVar[Recording] = contextvars.ContextVar("sitekit_
 
 STEP_COLOUR = "#E7157B"  # AWS "application integration" pink: numbered hops stand out
 LINK_COLOUR = "#7B8894"  # the diagrams library's own grey for supporting connections
+
+# Sizes in points (the SVG's user units). Labels are large next to the icons so that, once a
+# wide diagram is shrunk into the text column, they stay readable; icons only need to be
+# recognisable. Long labels wrap so a node is not much wider than its icon.
+LABEL_FONT = 16
+STEP_FONT = 18
+TITLE_FONT = 18
+ICON_INCHES = 0.7
+LABEL_WRAP = 15  # characters per line
 
 
 class DiagramError(Exception):
@@ -90,11 +101,15 @@ class Diagram(diagrams.Diagram):
             outformat="svg",
             # Horizontal pad: labels wider than their fixed-size node spill past the graph box.
             graph_attr={
-                "pad": "0.7,0.3",
+                "pad": "0.2,0.2",
                 "bgcolor": "transparent",
                 "labelloc": "t",
-                "fontsize": "17",
+                "fontsize": str(TITLE_FONT),
+                "splines": "spline",
+                "nodesep": "0.35",
+                "ranksep": "0.45",
             },
+            node_attr={"fontsize": str(LABEL_FONT)},
         )
 
     def __exit__(self, exc_type, exc_value, traceback):
@@ -109,7 +124,7 @@ class Cluster(diagrams.Cluster):
 
     def __init__(self, label: str, *, dashed: bool = False):
         attrs = {"style": "rounded,dashed"} if dashed else {}
-        super().__init__(label, graph_attr=attrs)
+        super().__init__(label, graph_attr={"fontsize": str(LABEL_FONT), "margin": "10", **attrs})
         # The library names a cluster after its label, so two "AWS account" boxes would merge.
         recording = _current()
         recording.cluster_count += 1
@@ -135,7 +150,30 @@ def node(service: str, label: str, *, role: str):
         raise DiagramError(f"{where}: node {label!r} needs a role: say what it does here")
     node_id = f"n{len(recording.nodes) + 1}"
     recording.nodes.append(NodeInfo(node_id, service, label, role.strip()))
-    return _icon_class(entry["icon"])(label, nodeid=node_id)
+    return diagrams.Node(
+        _node_label(_icon_class(entry["icon"]), label),
+        nodeid=node_id,
+        shape="plaintext",
+        margin="0",
+        fixedsize="false",
+        width="0",
+        height="0",
+    )
+
+
+def _node_label(icon_class, label: str) -> str:
+    """An HTML-like label: the icon above the wrapped text. Unlike the library's image nodes,
+    the node's box then holds its whole label, so clusters and edges make room for it."""
+    icon = icon_class._load_icon(icon_class)  # the library's own lookup of the icon file
+    side = round(ICON_INCHES * 72)
+    lines = textwrap.wrap(label, LABEL_WRAP, break_on_hyphens=False) or [""]
+    text = "<BR/>".join(html.escape(line) for line in lines)
+    return (
+        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="0">'
+        f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{side}" HEIGHT="{side}">'
+        f'<IMG SRC="{html.escape(icon)}" SCALE="TRUE"/></TD></TR>'
+        f"<TR><TD>{text}</TD></TR></TABLE>>"
+    )
 
 
 def _connect(source, target, attrs: dict) -> None:
@@ -167,7 +205,7 @@ def step(number: int, source, target, caption: str, *, asynchronous: bool = Fals
             "color": STEP_COLOUR,
             "fontcolor": STEP_COLOUR,
             "penwidth": "2",
-            "fontsize": "15",
+            "fontsize": str(STEP_FONT),
             "style": "dashed" if asynchronous else "solid",
             "class": f"step step-{number}",
         },
@@ -182,6 +220,7 @@ def link(source, target, label: str = "", *, asynchronous: bool = False) -> None
         {
             "label": label,
             "color": LINK_COLOUR,
+            "fontsize": str(LABEL_FONT),
             "style": "dashed" if asynchronous else "solid",
             "class": "link",
         },
