@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import sys
 from collections import defaultdict
 
@@ -75,7 +76,9 @@ def catalog_snippet(pages, used: dict[str, list[str]]) -> str:
         '<label>AWS service <select name="service" aria-controls="catalog">'
         f'<option value="">All services</option>{service_options}</select></label>\n'
         '<button type="button" data-action="clear">Show all</button>\n'
-        '<output class="catalog-filter__count" aria-live="polite"></output>\n'
+        # Filled in the HTML too, so the script's first count moves nothing on the page.
+        f'<output class="catalog-filter__count" aria-live="polite">Showing all {len(rows)} '
+        "patterns</output>\n"
         "</form>\n"
         '<table class="catalog" id="catalog">\n<thead><tr><th scope="col">Pattern</th>'
         '<th scope="col">What it does</th><th scope="col">Category</th>'
@@ -120,9 +123,8 @@ def service_page(key: str, uses: list[dict], titles: dict[str, str], patterns: s
         anchor = f"{use['dom_id']}-{use['node_id']}"
         cells = [use["label"], use["role"]]
         label, role = (cell.replace("|", "\\|") for cell in cells)
-        lines.append(
-            f"| [{titles[use['page']]}](../{use['page']}.md#{anchor}) | {label} | {role} |"
-        )
+        name = use.get("diagram_name") or titles[use["page"]]
+        lines.append(f"| [{name}](../{use['page']}.md#{anchor}) | {label} | {role} |")
     lines.append("")
     if patterns & set(pages):
         lines += [
@@ -133,6 +135,13 @@ def service_page(key: str, uses: list[dict], titles: dict[str, str], patterns: s
     else:
         lines += ["[All services](index.md)", ""]
     return "\n".join(lines)
+
+
+def diagram_name(page_title: str, diagram_title: str) -> str:
+    """ "Saga (orchestration)" for the diagram titled "Saga: orchestration" on the page "Saga":
+    how a service page tells apart the diagrams of a page that has more than one."""
+    qualifier = re.sub(rf"^{re.escape(page_title)}\W*", "", diagram_title, flags=re.IGNORECASE)
+    return f"{page_title} ({qualifier or diagram_title})"
 
 
 def services_index(used: dict[str, list[dict]]) -> str:
@@ -181,9 +190,13 @@ def generate_all() -> int:
     titles = {p.slug: p.title for p in pages}
     metas = diagram_metadata()
     used: dict[str, list[dict]] = defaultdict(list)
+    per_page = defaultdict(int)
+    for meta in metas:
+        per_page[meta["page"]] += 1
     for meta in metas:
         if meta["page"] not in titles:
             continue  # the check reports modules without a page
+        shared = per_page[meta["page"]] > 1
         for node in meta["nodes"]:
             if services.is_aws(node["service"]):
                 used[node["service"]].append(
@@ -193,6 +206,9 @@ def generate_all() -> int:
                         "node_id": node["node_id"],
                         "label": node["label"],
                         "role": node["role"],
+                        "diagram_name": (
+                            diagram_name(titles[meta["page"]], meta["title"]) if shared else ""
+                        ),
                     }
                 )
     patterns = {p.slug for p in pages if p.is_pattern}

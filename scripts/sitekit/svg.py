@@ -79,6 +79,46 @@ def alt_text(recording: Recording) -> str:
     return f"Architecture diagram: {recording.title}. {steps}".strip()
 
 
+def _names(key: str) -> set[str]:
+    """How a caption may name a service: "Amazon S3" or "S3", "AWS WAF" or "WAF"."""
+    name = services.get(key)["name"]
+    return {name, re.sub(r"^(Amazon|AWS) ", "", name)}
+
+
+def mentioned_nodes(step, recording: Recording) -> list[str]:
+    """Nodes whose service the caption names although neither end of the step is that
+    service ("Firehose delivers ... to S3"): the page highlights them with the step."""
+    by_id = {n.node_id: n for n in recording.nodes}
+    ends = {by_id[step.source].service, by_id[step.target].service}
+    caption = plain(step.caption)
+    named = {
+        key
+        for key in {n.service for n in recording.nodes} - ends
+        if any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", caption) for name in _names(key))
+    }
+    return [n.node_id for n in recording.nodes if n.service in named]
+
+
+def _reading_order(recording: Recording) -> list[str]:
+    """Node ids in the order a reader follows the flow: the ends of step 1, 2, ...; nodes no
+    step touches come last (the caller keeps them in drawing order)."""
+    order: list[str] = []
+    for step in recording.steps:
+        for node_id in (step.source, step.target):
+            if node_id not in order:
+                order.append(node_id)
+    return order
+
+
+def _position(group: ET.Element) -> tuple[float, float]:
+    """Top-left-most coordinate drawn in a node group (reading order: top to bottom, left to
+    right)."""
+    for element in group.iter():
+        if element.get("x") is not None and element.get("y") is not None:
+            return float(element.get("y")), float(element.get("x"))
+    return 0.0, 0.0
+
+
 def clean(raw_svg: bytes, recording: Recording, dom_id: str, page_root: str | None) -> str:
     """Rewrite Graphviz output. With ``page_root`` set, nodes link to their service pages
     relative to the page that inlines the SVG; without it (the download file) nothing links."""
@@ -156,6 +196,9 @@ def clean(raw_svg: bytes, recording: Recording, dom_id: str, page_root: str | No
                 group.set("data-step", str(step.number))
                 group.set("data-from", step.source)
                 group.set("data-to", step.target)
+                mentioned = mentioned_nodes(step, recording)
+                if mentioned:
+                    group.set("data-mentions", " ".join(mentioned))
                 label.text = f"Step {step.number}: {plain(step.caption)}"
             else:
                 group.remove(label)
@@ -193,8 +236,24 @@ def clean(raw_svg: bytes, recording: Recording, dom_id: str, page_root: str | No
         parent = _parent(root, image)
         parent.insert(list(parent).index(image), use)
         parent.remove(image)
+    _put_nodes_in_step_order(graph, recording)
     ET.indent(root, space="")
     return ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _put_nodes_in_step_order(graph: ET.Element, recording: Recording) -> None:
+    """Tab follows the document: move the node groups so that it visits them in step order,
+    then the others from top left to bottom right. Nodes never overlap, so the drawing is
+    unchanged."""
+    children = list(graph)
+    slots = [i for i, child in enumerate(children) if child.get("data-node")]
+    groups = [children[i] for i in slots]
+    rank = {node_id: i for i, node_id in enumerate(_reading_order(recording))}
+    groups.sort(key=lambda g: (rank.get(g.get("data-node"), len(rank)), _position(g)))
+    for slot in slots:
+        graph.remove(children[slot])
+    for slot, group in zip(slots, groups, strict=True):
+        graph.insert(slot, group)
 
 
 def _parent(root: ET.Element, child: ET.Element) -> ET.Element:
