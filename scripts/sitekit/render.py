@@ -12,6 +12,7 @@ import hashlib
 import html
 import importlib.metadata
 import importlib.util
+import io
 import json
 import os
 import shutil
@@ -101,6 +102,19 @@ def load_module(module: Path):
 # dark labels readable on a dark viewer, and twice Graphviz's 96 dpi keeps it sharp on
 # high-density screens and in slides. Material's light background, as the page shows it.
 PNG_OPTIONS = ("-Gbgcolor=#ffffff", "-Gdpi=192")
+
+
+def opaque_png(data: bytes) -> bytes:
+    """Cairo leaves a partly transparent last column when the size rounds: flatten it all."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        rgba = image.convert("RGBA")
+    flat = Image.new("RGB", rgba.size, "#ffffff")
+    flat.paste(rgba, mask=rgba.getchannel("A"))
+    out = io.BytesIO()
+    flat.save(out, format="PNG")
+    return out.getvalue()
 
 
 def run_dot(source: str, fmt: str, *options: str) -> bytes:
@@ -230,7 +244,7 @@ def render_one(diagram: DiagramPaths) -> dict:
         module = load_module(diagram.module)
         recording = draw.record(repo_relative(diagram.module), module.draw)
         raw = run_dot(recording.source, "svg")
-        png = run_dot(recording.source, "png", *PNG_OPTIONS)
+        png = opaque_png(run_dot(recording.source, "png", *PNG_OPTIONS))
         inline = svg.clean(raw, recording, diagram.dom_id, diagram.page_root)
         download = svg.clean(raw, recording, diagram.dom_id, None)
     except RenderError:

@@ -14,7 +14,17 @@
 (() => {
   "use strict";
 
-  const PLAY_DELAY = 2000; // ms per step when playing: time to read a caption
+  // Playing, each step stays long enough to read its caption: 250 ms a word, 2 s at least.
+  const PLAY_MIN = 2000;
+  const PLAY_PER_WORD = 250;
+  // The smallest label a reader sees on first view, in CSS px: a diagram is never shrunk
+  // below it (it pans sideways instead); phones get 10, wider screens 11, full screen 12.
+  const FLOOR_WIDE = 11;
+  const FLOOR_NARROW = 10;
+  const FLOOR_FULL = 12;
+  const NARROW = "(max-width: 37.5em)";
+  const NATURAL = 4 / 3; // CSS px per point: Graphviz's own size, the largest we show inline
+  const PAN_KEYS = { ArrowLeft: [1, 0], ArrowRight: [-1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
   const DRAG_SLOP = 6; // px a pointer may travel and still count as a click, not a drag
   const HALO_PAD = 6; // px around a node's drawing for its focus ring and highlight
   const SVG_NS = "http://www.w3.org/2000/svg";
@@ -66,6 +76,10 @@
     }
     const total = edges.size;
     const undo = []; // listeners outside the figure, removed when the page goes away
+    // The drawing's size in points and its smallest label, which decide how large it is shown.
+    const drawing = svg.viewBox.baseVal;
+    const smallestFont = Math.min(...[...svg.querySelectorAll("text")]
+      .map((text) => parseFloat(getComputedStyle(text).fontSize) || 14));
 
     function listen(target, type, handler, options) {
       target.addEventListener(type, handler, options);
@@ -125,8 +139,26 @@
       if (top + height > frame.height && box.top - frame.top - height - 4 >= 0) {
         top = box.top - frame.top - height - 4;
       }
+      // On a small drawing it must not hide most of it: then it goes just below the frame.
+      const seen = visibleDrawing();
+      const overlap = Math.max(0, Math.min(frame.left + left + width, seen.right) -
+        Math.max(frame.left + left, seen.left)) * Math.max(0, Math.min(frame.top + top + height,
+        seen.bottom) - Math.max(frame.top + top, seen.top));
+      if (overlap > 0.5 * seen.width * seen.height) top = frame.height + 4;
       tooltip.style.left = `${left}px`;
       tooltip.style.top = `${top}px`;
+    }
+
+    /** The part of the drawing on screen: the drawing's box clipped by its frame. */
+    function visibleDrawing() {
+      const frame = viewport.getBoundingClientRect();
+      const box = svg.getBoundingClientRect();
+      const left = Math.max(frame.left, box.left);
+      const top = Math.max(frame.top, box.top);
+      const right = Math.min(frame.right, box.right);
+      const bottom = Math.min(frame.bottom, box.bottom);
+      return { left, top, right, bottom, width: Math.max(0, right - left),
+        height: Math.max(0, bottom - top) };
     }
 
     function hideTooltip() {
@@ -171,7 +203,10 @@
 
     const items = new Map(); // step number -> <li> of the "How it works" list
     let current = 0;
+    let playing = false;
     let playTimer = 0;
+    let pointerOver = false; // play waits while the reader's pointer or focus is on the drawing
+    let focusInside = false;
 
     function caption(step) {
       // The caption is written once (in the diagram module) and rendered in the list; show
@@ -186,54 +221,131 @@
       return [title ? title.textContent.replace(/^Step \d+:\s*/, "") : ""];
     }
 
+    function statusContent(step) {
+      if (!step) {
+        const idle = document.createElement("span");
+        idle.className = "diagram__status-idle";
+        idle.textContent = "Follow the flow with Play or Next, or choose a step in the list.";
+        return [idle];
+      }
+      const label = document.createElement("strong");
+      label.textContent = `Step ${step} of ${total}:`;
+      return [label, " ", ...caption(step)];
+    }
+
+    /** Keep the caption area as tall as its longest caption, so the drawing never moves. */
+    function reserveCaptionSpace() {
+      if (!total) return;
+      const probe = status.cloneNode(false);
+      probe.removeAttribute("id");
+      probe.removeAttribute("aria-live");
+      probe.setAttribute("aria-hidden", "true");
+      probe.style.position = "absolute";
+      probe.style.visibility = "hidden";
+      probe.style.minHeight = "0";
+      probe.style.width = `${status.getBoundingClientRect().width}px`;
+      status.after(probe);
+      let tallest = 0;
+      for (let step = 0; step <= total; step += 1) {
+        probe.replaceChildren(...statusContent(step));
+        tallest = Math.max(tallest, probe.getBoundingClientRect().height);
+      }
+      probe.remove();
+      status.style.minHeight = `${Math.ceil(tallest)}px`;
+    }
+
     function show(step) {
       current = Math.max(0, Math.min(step, total));
       const edge = edges.get(current);
       const ends = edge ? [edge.dataset.from, edge.dataset.to] : [];
+      // Services the caption names besides the two ends ("... and to S3") light up too.
+      const named = edge?.dataset.mentions ? edge.dataset.mentions.split(" ") : [];
       figure.classList.toggle("diagram--stepping", current > 0);
       figure.dataset.currentStep = String(current);
       for (const [number, each] of edges) each.classList.toggle("is-current", number === current);
-      for (const [id, node] of nodes) node.classList.toggle("is-current", ends.includes(id));
+      for (const [id, node] of nodes) {
+        node.classList.toggle("is-current", ends.includes(id) || named.includes(id));
+        node.classList.toggle("is-named", named.includes(id));
+      }
       for (const [number, item] of items) {
         item.classList.toggle("is-current", number === current);
         if (number === current) item.setAttribute("aria-current", "step");
         else item.removeAttribute("aria-current");
       }
-      if (current) {
-        const label = document.createElement("strong");
-        label.textContent = `Step ${current} of ${total}:`;
-        status.replaceChildren(label, " ", ...caption(current));
-      } else {
-        status.replaceChildren();
-      }
+      status.replaceChildren(...statusContent(current));
       if (total) {
         button("prev").disabled = current <= 1;
         button("next").disabled = current >= total;
         button("reset-steps").disabled = current === 0;
       }
+      if (edge) reveal([edge, ...ends.map((id) => nodes.get(id))]);
+    }
+
+    /** How long step ``step`` stays when playing: 250 ms a word of its caption, 2 s at least. */
+    function dwell(step) {
+      const words = (items.get(step)?.textContent ?? edges.get(step).textContent)
+        .replace(/^\s*\d+\s*/, "").split(/\s+/).filter(Boolean).length;
+      return Math.max(PLAY_MIN, words * PLAY_PER_WORD);
+    }
+
+    function schedule() {
+      clearTimeout(playTimer);
+      playTimer = 0;
+      if (!playing || pointerOver || focusInside) return; // resumes when the reader moves on
+      playTimer = setTimeout(() => {
+        if (current >= total) setPlaying(false);
+        else {
+          show(current + 1);
+          schedule();
+        }
+      }, dwell(current));
     }
 
     function setPlaying(on) {
-      clearInterval(playTimer);
-      playTimer = 0;
+      playing = on;
       const play = button("play");
       if (!play) return;
       play.setAttribute("aria-pressed", String(on));
       play.setAttribute("aria-label", on ? "Pause" : "Play the steps");
-      play.title = play.getAttribute("aria-label");
-      if (!on) return;
-      show(current >= total ? 1 : current + 1); // from the start again after the last step
-      playTimer = setInterval(() => {
-        if (current >= total) setPlaying(false);
-        else show(current + 1);
-      }, PLAY_DELAY);
+      if (on) show(current >= total ? 1 : current + 1); // from the start after the last step
+      schedule();
     }
+
+    canvas.addEventListener("pointerenter", (event) => {
+      if (event.pointerType !== "mouse") return; // a tap leaves nothing hovering
+      pointerOver = true;
+      schedule();
+    });
+    canvas.addEventListener("pointerleave", () => {
+      pointerOver = false;
+      schedule();
+    });
+    canvas.addEventListener("focusin", () => {
+      focusInside = true;
+      schedule();
+    });
+    canvas.addEventListener("focusout", (event) => {
+      if (canvas.contains(event.relatedTarget)) return;
+      focusInside = false;
+      schedule();
+    });
 
     // Manual choices stop playback: the reader has taken over.
     const choose = (step) => {
       setPlaying(false);
       show(step);
     };
+
+    /** Scroll the page so the controls sit just below Material's sticky header, unless the
+       whole figure is already in view below it. */
+    function bringIntoView() {
+      const header = document.querySelector(".md-header");
+      const top = header ? header.getBoundingClientRect().bottom : 0;
+      const bar = toolbar.getBoundingClientRect();
+      const bottom = canvas.getBoundingClientRect().bottom;
+      if (bar.top >= top && bottom <= innerHeight) return;
+      window.scrollBy({ top: bar.top - top - 8, behavior: smooth() });
+    }
 
     if (list) {
       list.classList.add("diagram-steps--linked");
@@ -254,11 +366,7 @@
         const item = event.target.closest("li[data-step]");
         if (!item || event.target.closest("a")) return; // links in a caption still work
         choose(Number(item.dataset.step));
-        // Bring the diagram into view if the list has scrolled it away.
-        const box = figure.getBoundingClientRect();
-        if (box.bottom < 0 || box.top > window.innerHeight) {
-          figure.scrollIntoView({ block: "nearest", behavior: smooth() });
-        }
+        bringIntoView();
       });
     }
 
@@ -295,7 +403,7 @@
         zoomed = now;
         figure.classList.toggle("diagram--zoomed", zoomed);
         // Zoomed in, one finger pans the drawing instead of scrolling the page.
-        panzoom.setOptions({ touchAction: zoomed ? "none" : "pan-y" });
+        panzoom.setOptions({ touchAction: zoomed || (isFullscreen() && panned) ? "none" : "pan-y" });
       }
       button("zoom-out").disabled = !zoomed;
       button("reset-zoom").disabled = !zoomed;
@@ -303,6 +411,99 @@
       if (tipNode) hideTooltip(); // it would point at where the node was
     }
     svg.addEventListener("panzoomchange", onZoomChange);
+
+    /* ---- Legible size: fit the frame, but never shrink labels below the floor ---- */
+
+    // Shown while the drawing is wider (or, in full screen, taller) than its frame.
+    const panHint = document.createElement("p");
+    panHint.className = "diagram__pan-hint";
+    panHint.hidden = true;
+    panHint.textContent = "Drag or swipe the diagram to see all of it; its steps scroll into view.";
+    canvas.after(panHint);
+    let panned = false;
+    let fittedWidth = 0;
+
+    function fit() {
+      const full = isFullscreen();
+      const narrow = matchMedia(NARROW).matches;
+      const floor = full ? FLOOR_FULL : narrow ? FLOOR_NARROW : FLOOR_WIDE;
+      const frameWidth = canvas.clientWidth;
+      const frameHeight = full ? canvas.clientHeight : innerHeight * (narrow ? 0.6 : 0.75);
+      // Whole drawing in the frame (inline: at most Graphviz's own size, and a tall drawing
+      // at most most of the screen's height), unless that makes the labels too small.
+      let scale = Math.min(frameWidth / drawing.width, frameHeight / drawing.height);
+      if (!full) scale = Math.min(scale, NATURAL);
+      scale = Math.max(scale, floor / smallestFont);
+      const width = drawing.width * scale;
+      const height = drawing.height * scale;
+      svg.style.maxWidth = "none";
+      svg.style.maxHeight = "none";
+      svg.style.width = `${full ? Math.max(width, frameWidth) : width}px`;
+      svg.style.height = `${full ? Math.max(height, frameHeight) : height}px`;
+      panned = width > frameWidth + 1 || (full && height > frameHeight + 1);
+      figure.classList.toggle("diagram--panned", panned);
+      panHint.hidden = !panned;
+      panzoom.setOptions({
+        panOnlyWhenZoomed: !panned,
+        touchAction: zoomed || (full && panned) ? "none" : "pan-y",
+      });
+      panzoom.reset({ animate: false });
+      fittedWidth = frameWidth;
+      reserveCaptionSpace();
+    }
+
+    /** Pan the view so that these elements (a step: its edge and two ends) are in it. */
+    function reveal(elements) {
+      if (!(zoomed || panned)) return;
+      const frame = viewport.getBoundingClientRect();
+      const boxes = elements.filter(Boolean).map((element) => element.getBoundingClientRect());
+      const box = {
+        left: Math.min(...boxes.map((b) => b.left)), right: Math.max(...boxes.map((b) => b.right)),
+        top: Math.min(...boxes.map((b) => b.top)), bottom: Math.max(...boxes.map((b) => b.bottom)),
+      };
+      if (box.left >= frame.left && box.right <= frame.right && box.top >= frame.top &&
+        box.bottom <= frame.bottom) return;
+      const scale = panzoom.getScale();
+      const dx = frame.left + frame.width / 2 - (box.left + box.right) / 2;
+      const dy = frame.top + frame.height / 2 - (box.top + box.bottom) / 2;
+      panzoom.pan(dx / scale, dy / scale, { relative: true, animate: false });
+    }
+
+    // Focus on a node outside the view makes the browser scroll the frame itself, which
+    // Panzoom does not know about (the next drag would jump back): turn that scroll into a
+    // pan of the same distance.
+    viewport.addEventListener("scroll", () => {
+      const { scrollLeft, scrollTop } = viewport;
+      if (!scrollLeft && !scrollTop) return;
+      viewport.scrollLeft = 0;
+      viewport.scrollTop = 0;
+      const scale = panzoom.getScale();
+      panzoom.pan(-scrollLeft / scale, -scrollTop / scale, { relative: true, animate: false });
+    });
+    figure.addEventListener("focusin", (event) => {
+      const node = event.target.closest("g.node");
+      if (node) reveal([node]);
+    });
+
+    // Arrow keys pan a zoomed (or wider than its frame) drawing while it has focus.
+    canvas.addEventListener("keydown", (event) => {
+      const direction = PAN_KEYS[event.key];
+      if (!direction || !(zoomed || panned) || event.altKey || event.ctrlKey || event.metaKey) {
+        return;
+      }
+      event.preventDefault();
+      const frame = viewport.getBoundingClientRect();
+      const scale = panzoom.getScale();
+      panzoom.pan(direction[0] * frame.width * 0.2 / scale,
+        direction[1] * frame.height * 0.2 / scale, { relative: true, animate: false });
+    });
+
+    // Re-fit when the frame's width changes (rotation, window resize, full screen).
+    const resizing = new ResizeObserver(() => {
+      if (Math.abs(canvas.clientWidth - fittedWidth) > 1) fit();
+    });
+    resizing.observe(canvas);
+    undo.push(() => resizing.disconnect());
 
     // A plain wheel scrolls the page; Ctrl/Cmd + wheel zooms (browsers report a trackpad
     // pinch that way too). In full screen there is no page to scroll, so any wheel zooms.
@@ -360,9 +561,8 @@
       const full = button("fullscreen");
       full.setAttribute("aria-pressed", String(on));
       full.setAttribute("aria-label", on ? "Exit full screen" : "Full screen");
-      full.title = full.getAttribute("aria-label");
-      // The frame changed size: start from the whole drawing again, once laid out.
-      requestAnimationFrame(() => panzoom.reset({ animate: false }));
+      // The frame changed size: fit the drawing again, once laid out.
+      requestAnimationFrame(fit);
     }
 
     function toggleFullscreen() {
@@ -393,13 +593,14 @@
     const actions = {
       prev: () => choose(current - 1),
       next: () => choose(current + 1),
-      play: () => setPlaying(!playTimer),
+      play: () => setPlaying(!playing),
       "reset-steps": () => choose(0),
       // Not animated: Panzoom measures the drawing's on-screen box to keep it covering the
       // frame, and a box caught mid-transition would leave Reset slightly zoomed in.
       "zoom-in": () => panzoom.zoomIn({ animate: false }),
       "zoom-out": () => panzoom.zoomOut({ animate: false }),
       "reset-zoom": () => panzoom.reset({ animate: false }),
+      // (Reset returns to the start: the left edge of a drawing wider than its frame.)
       fullscreen: toggleFullscreen,
     };
     toolbar.addEventListener("click", (event) => {
@@ -414,22 +615,33 @@
       const id = decodeURIComponent(location.hash.slice(1));
       for (const node of nodes.values()) node.classList.toggle("is-target", node.id === id);
       const step = id.startsWith(`${figure.id}-step-`) && Number(id.split("-step-")[1]);
-      if (step) choose(step);
+      if (step) {
+        choose(step);
+        // After the browser's own jump to the list item, which would hide the drawing.
+        requestAnimationFrame(() => requestAnimationFrame(bringIntoView));
+      }
       const node = [...nodes.values()].find((each) => each.id === id);
-      if (node) requestAnimationFrame(() => node.scrollIntoView({ block: "center" }));
+      if (node) {
+        requestAnimationFrame(() => {
+          node.scrollIntoView({ block: "center" });
+          reveal([node]);
+        });
+      }
     }
     listen(window, "hashchange", followHash);
 
+    toolbar.hidden = false;
+    onZoomChange();
+    fit();
     show(0);
     followHash();
-    onZoomChange();
-    toolbar.hidden = false;
     figure.dataset.ready = "";
 
     return {
       figure,
       destroy() {
-        setPlaying(false);
+        playing = false;
+        clearTimeout(playTimer);
         clearTimeout(hideTimer);
         clearTimeout(hintTimer);
         panzoom.destroy();
@@ -492,9 +704,21 @@
       }
       if (empty) empty.hidden = shown > 0;
       if (clear) clear.disabled = !category && !service;
-      count.textContent = shown === rows.length
-        ? `Showing all ${rows.length} patterns`
-        : `Showing ${shown} of ${rows.length} patterns`;
+      count.textContent = shown < rows.length
+        ? `Showing ${shown} of ${rows.length} patterns`
+        : !category && !service ? `Showing all ${rows.length} patterns`
+          : everyRowMatches(category, service);
+    }
+
+    /** A filter that leaves every row says so, instead of "Showing all" as if it did nothing. */
+    function everyRowMatches(category, service) {
+      const chosen = (field) => field.selectedOptions[0].textContent;
+      const [categoryField, serviceField] = fields;
+      if (category && service) {
+        return `All ${rows.length} patterns are in ${chosen(categoryField)} and use ${chosen(serviceField)}`;
+      }
+      return category ? `All ${rows.length} patterns are in ${chosen(categoryField)}`
+        : `All ${rows.length} patterns use ${chosen(serviceField)}`;
     }
 
     form.addEventListener("change", () => {
@@ -511,6 +735,7 @@
 
     load();
     apply();
+    save(); // drops from the address any value the filter does not know
     form.hidden = false;
     form.dataset.ready = "";
   }
