@@ -394,6 +394,7 @@
       },
     });
     let zoomed = false;
+    let keptTip = null; // the tooltip to keep (moved along) when the view next moves
 
     function onZoomChange() {
       const scale = panzoom.getScale();
@@ -408,7 +409,10 @@
       button("zoom-out").disabled = !zoomed;
       button("reset-zoom").disabled = !zoomed;
       button("zoom-in").disabled = scale >= panzoom.getOptions().maxScale - 0.001;
-      if (tipNode) hideTooltip(); // it would point at where the node was
+      // It would point at where the node was; Panzoom reports moves a frame later.
+      if (tipNode && tipNode === keptTip) showTooltip(tipNode);
+      else if (tipNode) hideTooltip();
+      keptTip = null;
     }
     svg.addEventListener("panzoomchange", onZoomChange);
 
@@ -478,12 +482,20 @@
       viewport.scrollLeft = 0;
       viewport.scrollTop = 0;
       const scale = panzoom.getScale();
-      panzoom.pan(-scrollLeft / scale, -scrollTop / scale, { relative: true, animate: false });
+      keepTooltip(() => panzoom.pan(-scrollLeft / scale, -scrollTop / scale,
+        { relative: true, animate: false }));
     });
     figure.addEventListener("focusin", (event) => {
       const node = event.target.closest("g.node");
-      if (node) reveal([node]);
+      if (node) keepTooltip(() => reveal([node]));
     });
+
+    /** Moving the view hides the tooltip (it would point at nothing); a move made to show
+       the focused node keeps it, next to the node's new place. */
+    function keepTooltip(move) {
+      keptTip = tipNode;
+      move();
+    }
 
     // Arrow keys pan a zoomed (or wider than its frame) drawing while it has focus.
     canvas.addEventListener("keydown", (event) => {
