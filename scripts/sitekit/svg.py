@@ -200,6 +200,7 @@ def clean(raw_svg: bytes, recording: Recording, dom_id: str, page_root: str | No
                 if mentioned:
                     group.set("data-mentions", " ".join(mentioned))
                 label.text = f"Step {step.number}: {plain(step.caption)}"
+                _put_number_on_arrow(group)
             else:
                 group.remove(label)
     for image in list(root.iter(_q("image"))):
@@ -239,6 +240,50 @@ def clean(raw_svg: bytes, recording: Recording, dom_id: str, page_root: str | No
     _put_nodes_in_step_order(graph, recording)
     ET.indent(root, space="")
     return ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _midpoint(path_data: str) -> tuple[float, float]:
+    """The point halfway along a Graphviz edge path ("M x,y C x,y x,y x,y ...", cubic
+    Bezier segments), by length."""
+    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path_data)]
+    points = list(zip(numbers[0::2], numbers[1::2], strict=True))
+    samples = [points[0]]
+    for i in range(1, len(points) - 2, 3):
+        p0, p1, p2, p3 = points[i - 1], points[i], points[i + 1], points[i + 2]
+        for k in range(1, 21):
+            t = k / 20
+            a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t**2, t**3
+            samples.append(
+                (
+                    a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0],
+                    a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1],
+                )
+            )
+    lengths = [0.0]
+    for (x0, y0), (x1, y1) in zip(samples, samples[1:], strict=False):
+        lengths.append(lengths[-1] + ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5)
+    half = lengths[-1] / 2
+    index = next(i for i, length in enumerate(lengths) if length >= half)
+    return samples[index]
+
+
+def _put_number_on_arrow(edge: ET.Element) -> None:
+    """Graphviz sets an edge label beside the curve, sometimes far from it; a step number
+    belongs on its own arrow, so it moves to the arrow's midpoint, with a halo of the
+    background colour around the glyphs so the line does not cross them."""
+    path, text = edge.find(_q("path")), edge.find(_q("text"))
+    if path is None or text is None:
+        return
+    x, y = _midpoint(path.get("d"))
+    size = float(text.get("font-size", "14"))
+    text.set("x", f"{x:.1f}")
+    text.set("y", f"{y + size * 0.35:.1f}")  # the baseline, so the digits centre on the line
+    text.text = (text.text or "").strip()
+    text.set("class", "step__number")
+    text.set("stroke", "#ffffff")
+    text.set("stroke-width", "5")
+    text.set("stroke-linejoin", "round")
+    text.set("paint-order", "stroke")
 
 
 def _put_nodes_in_step_order(graph: ET.Element, recording: Recording) -> None:
