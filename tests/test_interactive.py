@@ -537,3 +537,253 @@ def test_phone_layout_fits_and_touch_works(browser, base_url):
         tab.wait_for_url(f"{base_url}services/lambda/")
     finally:
         context.close()
+
+
+# ---- Controls, play, scrolling and keyboard (issue 15) -----------------------------------
+
+# Runs in the page: the contrast of a control's visible icon against what is behind it.
+CONTRAST_JS = """(selector) => {
+    const parse = (c) => { const v = c.match(/[\\d.]+/g).map(Number); return v.length > 3 ? v : [...v, 1]; };
+    const over = (top, bottom) => [0, 1, 2].map((i) => top[i] * top[3] + bottom[i] * (1 - top[3])).concat(1);
+    const backdrop = (element) => {
+        const layers = [];
+        for (let e = element; e; e = e.parentElement) {
+            const colour = parse(getComputedStyle(e).backgroundColor);
+            if (colour[3] > 0) layers.push(colour);
+            if (colour[3] >= 1) break;
+        }
+        return layers.reverse().reduce((base, layer) => over(layer, base), [255, 255, 255, 1]);
+    };
+    const luminance = (c) => {
+        const [r, g, b] = c.slice(0, 3).map((v) => v / 255)
+            .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const ratio = (a, b) => {
+        const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+        return (hi + 0.05) / (lo + 0.05);
+    };
+    const button = document.querySelector(selector);
+    const icon = [...button.querySelectorAll('svg')].find((s) => getComputedStyle(s).display !== 'none');
+    const behind = backdrop(button);
+    return ratio(over(parse(getComputedStyle(icon).fill), behind), behind);
+}"""
+
+DIAGRAM = "d-patterns-backend-api"
+TOOLBAR = f"#{DIAGRAM}-toolbar"
+
+
+def _settle(tab) -> None:
+    tab.evaluate("new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_controls_keep_contrast_and_accurate_names_in_every_state(page, base_url, scheme):
+    """Every control's icon keeps 3:1 against its background at rest, hovered, held down
+    (:active) and pressed (Pause, Exit full screen), hovered while pressed, in both palettes.
+    Names follow the state, the theme's title tooltips are not used, and the hover label
+    (drawn from the accessible name) sits above the toolbar, off the step caption."""
+    page.goto(f"{base_url}patterns/backend-api/")
+    page.wait_for_selector(f"figure#{DIAGRAM}[data-ready]", state="attached")
+    page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+    page.click(f"{TOOLBAR} [data-action=next]")
+    page.click(f"{TOOLBAR} [data-action=next]")  # step 2: every step control enabled
+    page.click(f"{TOOLBAR} [data-action=zoom-in]")  # every zoom control enabled
+    found = {}
+
+    def measure(state, action):
+        selector = f"{TOOLBAR} [data-action={action}]"
+        found[f"{action} {state}"] = page.evaluate(CONTRAST_JS, selector)
+
+    for action in ("prev", "play", "next", "reset-steps", "zoom-out", "zoom-in", "reset-zoom"):
+        selector = f"{TOOLBAR} [data-action={action}]"
+        page.mouse.move(0, 0)
+        measure("at rest", action)
+        page.hover(selector)
+        measure("hovered", action)
+        page.mouse.down()
+        measure("held down", action)
+        page.mouse.move(0, 0)
+        page.mouse.up()
+    assert not page.evaluate(f"document.querySelectorAll('{TOOLBAR} [title]').length"), (
+        "a control has a title (the theme would show a stale tooltip)"
+    )
+    # Pressed: Play becomes Pause.
+    play = f"{TOOLBAR} [data-action=play]"
+    page.click(play)
+    assert page.get_attribute(play, "aria-label") == "Pause"
+    assert page.evaluate(f"getComputedStyle(document.querySelector('{play}'), '::after').content")
+    label = page.evaluate(f"getComputedStyle(document.querySelector('{play}'), '::after').content")
+    assert label == '"Pause"', f"the hover label says {label}"
+    measure("pressed, hovered", "play")
+    page.mouse.move(0, 0)
+    measure("pressed", "play")
+    # The hover label is drawn above the button: it cannot reach the caption below.
+    above = page.evaluate(f"""() => {{
+        const button = document.querySelector('{play}');
+        const after = getComputedStyle(button, '::after');
+        const status = document.getElementById('{DIAGRAM}-status').getBoundingClientRect();
+        return [parseFloat(after.bottom), button.getBoundingClientRect().height,
+                status.top >= document.getElementById('{DIAGRAM}-toolbar')
+                    .getBoundingClientRect().bottom];
+    }}""")
+    assert above[0] >= above[1] and above[2], above
+    page.click(play)
+    assert page.get_attribute(play, "aria-label") == "Play the steps"
+    # Pressed: Full screen becomes Exit full screen.
+    full = f"{TOOLBAR} [data-action=fullscreen]"
+    measure("at rest", "fullscreen")
+    page.click(full)
+    page.wait_for_function(
+        f"document.getElementById('{DIAGRAM}').classList.contains('diagram--fullscreen')"
+    )
+    assert page.get_attribute(full, "aria-label") == "Exit full screen"
+    page.hover(full)
+    measure("pressed, hovered", "fullscreen")
+    page.mouse.move(0, 0)
+    measure("pressed", "fullscreen")
+    page.click(full)
+    assert page.get_attribute(full, "aria-label") == "Full screen"
+    low = {state: round(ratio, 2) for state, ratio in found.items() if ratio < 3}
+    assert len(found) >= 25 and low == {}, f"{scheme}: icons below 3:1: {low}"
+
+
+def test_dark_palette_tooltip_has_a_visible_edge(page, base_url):
+    page.goto(f"{base_url}patterns/backend-api/")
+    page.wait_for_selector(f"figure#{DIAGRAM}[data-ready]", state="attached")
+    page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+    page.focus(f"#{DIAGRAM}-n3 a")
+    edge = page.evaluate(
+        CONTRAST_JS.replace(
+            "const icon = [...button.querySelectorAll('svg')].find((s) => getComputedStyle(s)"
+            ".display !== 'none');",
+            "",
+        )
+        .replace("getComputedStyle(icon).fill", "getComputedStyle(button).borderTopColor")
+        .replace(
+            "const button = document.querySelector(selector);",
+            "const button = document.querySelector(selector); if (button.hidden) return 0;",
+        ),
+        f"#{DIAGRAM}-tooltip",
+    )
+    width = page.evaluate(
+        f"getComputedStyle(document.getElementById('{DIAGRAM}-tooltip')).borderTopWidth"
+    )
+    assert float(width.removesuffix("px")) >= 1 and edge >= 3, (width, edge)
+
+
+def test_play_gives_each_caption_time_and_waits_for_the_reader(page, base_url):
+    """250 ms a word (2 s at least) per step, measured on a fake clock; no step passes while
+    the pointer is on the drawing or a node has focus."""
+    page.clock.install(time=0)
+    page.goto(f"{base_url}data-lake/")
+    dom_id = "d-data-lake"
+    page.wait_for_selector(f"figure#{dom_id}[data-ready]", state="attached")
+    page.clock.pause_at(600_000)  # from here on, time moves only when the test says so
+    steps = meta("data-lake")["steps"]
+
+    def dwell(number: int) -> int:
+        words = len(plain(steps[number - 1]["caption"]).split())
+        return max(2000, 250 * words)
+
+    def current() -> int:
+        return int(page.get_attribute(f"#{dom_id}", "data-current-step"))
+
+    assert dwell(1) > 2000, "pick a diagram with a long first caption"
+    page.click(f"#{dom_id}-toolbar [data-action=play]")
+    page.mouse.move(0, 0)
+    assert current() == 1
+    page.clock.run_for(dwell(1) - 150)
+    assert current() == 1, "step 1 left before its caption could be read"
+    page.clock.run_for(300)
+    assert current() == 2
+    # Pointer on the drawing: playback waits.
+    box = page.locator(f"#{dom_id} .diagram__viewport").bounding_box()
+    page.mouse.move(box["x"] + 5, box["y"] + 5)
+    page.clock.run_for(4 * dwell(2))
+    assert current() == 2, "playback went on under the reader's pointer"
+    page.mouse.move(0, 0)
+    page.clock.run_for(dwell(2) + 150)
+    assert current() == 3
+    # Focus on a node: playback waits too.
+    page.focus(f"#{dom_id}-n1")
+    page.clock.run_for(4 * dwell(3))
+    assert current() == 3, "playback went on while a node had focus"
+    page.evaluate("document.activeElement.blur()")
+    page.clock.run_for(dwell(3) + 150)
+    assert current() == 4
+
+
+def _controls_below_header(tab, dom_id: str) -> tuple[float, float]:
+    return tab.evaluate(f"""() => [
+        document.querySelector('.md-header').getBoundingClientRect().bottom,
+        document.getElementById('{dom_id}-toolbar').getBoundingClientRect().top]""")
+
+
+@pytest.mark.parametrize("viewport", [(1366, 900), (390, 844)], ids=["desktop", "phone"])
+def test_choosing_a_step_or_opening_its_link_brings_the_controls_into_view(
+    browser, base_url, viewport
+):
+    context = browser.new_context(
+        viewport={"width": viewport[0], "height": viewport[1]}, reduced_motion="reduce"
+    )
+    tab = context.new_page()
+    try:
+        dom_id = "d-patterns-real-time-analytics"
+        tab.goto(f"{base_url}patterns/real-time-analytics/")
+        tab.wait_for_selector(f"figure#{dom_id}[data-ready]", state="attached")
+        item = f"#{dom_id}-step-5 > .diagram-steps__pick"
+        # The list item near the top of the screen: the drawing has scrolled away above.
+        tab.evaluate(f"document.querySelector('{item}').scrollIntoView({{block: 'center'}})")
+        assert _controls_below_header(tab, dom_id)[1] < 0, "the drawing is still in view"
+        tab.click(item)
+        _settle(tab)
+        header, bar = _controls_below_header(tab, dom_id)
+        assert header <= bar <= header + 16, f"controls at {bar}, header ends at {header}"
+        assert figure_state(tab, dom_id)["edges"] == [5]
+        tab.goto(f"{base_url}patterns/real-time-analytics/#{dom_id}-step-6")
+        tab.wait_for_selector(f"figure#{dom_id}[data-ready]", state="attached")
+        tab.wait_for_load_state("load")
+        _settle(tab)
+        header, bar = _controls_below_header(tab, dom_id)
+        assert header <= bar <= header + 16, f"deep link: controls at {bar}, header {header}"
+        assert figure_state(tab, dom_id)["edges"] == [6]
+    finally:
+        context.close()
+
+
+def test_arrow_keys_pan_a_zoomed_diagram_and_focus_pans_without_a_jump(page, base_url):
+    page.goto(f"{base_url}patterns/backend-api/")
+    page.wait_for_selector(f"figure#{DIAGRAM}[data-ready]", state="attached")
+    for _ in range(3):
+        page.click(f"{TOOLBAR} [data-action=zoom-in]")
+    transform = f"document.getElementById('{DIAGRAM}-svg').style.transform"
+    page.focus(f"#{DIAGRAM}-n1")
+    _settle(tab=page)
+    before = page.evaluate(transform)
+    page.keyboard.press("ArrowRight")  # the first node is at the left edge: look further right
+    _settle(tab=page)
+    assert page.evaluate(transform) != before, "ArrowRight did not pan the zoomed drawing"
+    # Tab to the far end of the drawing: the view pans to it, and the frame never scrolls
+    # natively (the next drag would jump back by that much).
+    last = page.evaluate(f"[...document.querySelectorAll('#{DIAGRAM}-svg g.node')].pop().id")
+    page.focus(f"#{last} a")
+    _settle(tab=page)
+    seen = page.evaluate(f"""() => {{
+        const frame = document.querySelector('#{DIAGRAM} .diagram__viewport');
+        const f = frame.getBoundingClientRect();
+        const n = document.querySelector('#{last} use').getBoundingClientRect();
+        return {{scroll: frame.scrollLeft + frame.scrollTop, inside: n.left >= f.left - 1 &&
+                 n.right <= f.right + 1 && n.top >= f.top - 1 && n.bottom <= f.bottom + 1,
+                 x: n.left}};
+    }}""")
+    assert seen["inside"] and seen["scroll"] == 0, seen
+    box = page.locator(f"#{DIAGRAM} .diagram__viewport").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 20, y, steps=4)  # rightwards: the view is at the drawing's right end
+    page.mouse.up()
+    _settle(tab=page)
+    after = page.evaluate(f"document.querySelector('#{last} use').getBoundingClientRect().left")
+    assert abs(after - seen["x"] - 20) < 6, f"a 20 px drag moved the node {after - seen['x']}"
