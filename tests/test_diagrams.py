@@ -76,6 +76,25 @@ def test_diagram_renders_self_contained_and_deterministic(diagram, two_checkouts
     assert not [p for p in graph.findall(f"{SVG_NS}polygon") if p.get("fill") == "white"]
 
 
+@pytest.mark.parametrize("diagram", MODULES, ids=[d.diagram_id for d in MODULES])
+def test_png_download_is_opaque_and_twice_the_resolution(diagram, two_checkouts):
+    """Opened in a dark image viewer, a transparent PNG loses its dark labels; at Graphviz's
+    96 dpi it is blurry on a high-density screen. Opaque white, and 192 dpi."""
+    from PIL import Image
+
+    root = two_checkouts[0]
+    png = root / diagram.png.relative_to(ROOT)
+    box = ET.fromstring((root / diagram.svg.relative_to(ROOT)).read_bytes()).get("viewBox")
+    width_pt, height_pt = (float(v) for v in box.split()[2:])
+    with Image.open(png) as image:
+        size, mode = image.size, image.mode
+        alpha = image.getchannel("A").getextrema() if "A" in image.getbands() else (255, 255)
+    assert alpha == (255, 255), f"{png.name} has transparent pixels ({mode})"
+    # 1 pt = 96/72 px at 1x; twice that here. Cairo rounds the size up by a pixel or two.
+    expected = (width_pt * 96 / 72 * 2, height_pt * 96 / 72 * 2)
+    assert all(abs(a - b) <= 3 for a, b in zip(size, expected, strict=True)), (size, expected)
+
+
 def _snapshot(root: Path) -> dict[Path, tuple[int, bytes]]:
     found = {}
     for folder in (root / "generated", root / "docs" / "assets" / "diagrams"):

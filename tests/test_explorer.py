@@ -198,3 +198,96 @@ def test_service_page_link_opens_the_filtered_catalog(page, base_url):
     page.wait_for_selector("form.catalog-filter[data-ready]")
     rows = _visible_rows(page)
     assert rows and all("lambda" in r["services"].split() for r in rows)
+
+
+def test_a_filter_that_keeps_every_pattern_says_so(page, base_url):
+    """A service every pattern draws: the count line names it instead of a bare "Showing
+    all", which would read as if the filter did nothing."""
+    page.goto(base_url)
+    page.wait_for_selector("form.catalog-filter[data-ready]")
+    rows = _visible_rows(page)
+    everywhere = set.intersection(*(set(r["services"].split()) for r in rows))
+    options = page.eval_on_selector_all(
+        "select[name=service] option", "options => options.map(o => [o.value, o.textContent])"
+    )
+    names = dict(options)
+    if not everywhere:
+        pytest.skip("no service is drawn by every pattern")
+    key = sorted(everywhere)[0]
+    page.select_option("select[name=service]", key)
+    text = page.text_content(".catalog-filter__count")
+    assert text == f"All {len(rows)} patterns use {names[key]}", text
+
+
+def test_unknown_filter_values_leave_the_address(page, base_url):
+    page.goto(f"{base_url}?category=no-such-category&service=lambda&keep=1")
+    page.wait_for_selector("form.catalog-filter[data-ready]")
+    assert _query(page) == {"service": ["lambda"], "keep": ["1"]}, page.url
+
+
+def test_the_table_keeps_its_columns_when_nothing_matches(catalog):
+    tab = catalog
+    widths = "[...document.querySelectorAll('table.catalog th')].map(th => th.offsetWidth)"
+    before = tab.evaluate(widths)
+    rows = _visible_rows(tab)
+    pairs = {(r["category"], s) for r in rows for s in r["services"].split()}
+    services_offered = tab.eval_on_selector_all(
+        "select[name=service] option[value]:not([value=''])", "options => options.map(o => o.value)"
+    )
+    pair = next(
+        (c, s)
+        for c in sorted({r["category"] for r in rows})
+        for s in services_offered
+        if (c, s) not in pairs
+    )
+    tab.select_option("select[name=category]", pair[0])
+    tab.select_option("select[name=service]", pair[1])
+    assert _visible_rows(tab) == []
+    after = tab.evaluate(widths)
+    assert all(abs(a - b) <= 1 for a, b in zip(before, after, strict=True)), (before, after)
+
+
+@pytest.mark.parametrize("viewport", [(1366, 900), (390, 844)], ids=["desktop", "phone"])
+def test_home_page_does_not_shift_while_loading(browser, base_url, viewport):
+    """Cumulative layout shift of the home page (the filter appears without moving the
+    table): at most 0.02, as Chromium's Layout Instability API reports it."""
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    tab = context.new_page()
+    try:
+        tab.goto(base_url, wait_until="networkidle")
+        tab.wait_for_selector("form.catalog-filter[data-ready]")
+        shift = tab.evaluate("""() => new Promise((done) => {
+            let total = 0;
+            new PerformanceObserver((list) => {
+                for (const entry of list.getEntries()) {
+                    if (!entry.hadRecentInput) total += entry.value;
+                }
+            }).observe({type: 'layout-shift', buffered: true});
+            requestAnimationFrame(() => requestAnimationFrame(() => done(total)));
+        })""")
+    finally:
+        context.close()
+    assert shift <= 0.02, f"cumulative layout shift {shift:.3f}"
+
+
+def test_service_pages_name_the_diagram_when_a_page_has_two(site, uses):
+    """/services/step-functions/ lists both saga diagrams apart: "Saga (orchestration)"."""
+    shared = defaultdict(set)
+    for drawn in uses.values():
+        for use in drawn:
+            shared[use["page"]].add(use["dom_id"])
+    pages = {page for page, diagrams in shared.items() if len(diagrams) > 1}
+    assert "patterns/saga" in pages
+    for key, drawn in uses.items():
+        article = _article(site, f"services/{key}")
+        for use in drawn:
+            if use["page"] not in pages:
+                continue
+            anchor = f'/{use["page"]}/#{use["dom_id"]}-{use["node_id"]}"'
+            link = re.search(rf'<a href="[^"]*{re.escape(anchor)}>(.*?)</a>', article)
+            assert link, f"/services/{key}/ does not link {anchor}"
+            assert re.fullmatch(r".+ \(.+\)", _text(link.group(1))), (
+                f"/services/{key}/ names a diagram of {use['page']} only {_text(link.group(1))!r}"
+            )
+    saga = _article(site, "services/step-functions")
+    assert "Saga (orchestration)" in _text(saga), "the orchestration diagram is not named"

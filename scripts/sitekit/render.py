@@ -113,7 +113,7 @@ def opaque_png(data: bytes) -> bytes:
     flat = Image.new("RGB", rgba.size, "#ffffff")
     flat.paste(rgba, mask=rgba.getchannel("A"))
     out = io.BytesIO()
-    flat.save(out, format="PNG")
+    flat.save(out, format="PNG", compress_level=3)  # level 6 takes 3x as long for 20% less
     return out.getvalue()
 
 
