@@ -530,6 +530,13 @@ def test_phone_layout_fits_and_touch_works(browser, base_url):
         assert tab.url.endswith("/patterns/backend-api/")
         tab.tap(f"#{dom_id}-toolbar [data-action=zoom-in]")
         tab.wait_for_function(f"document.getElementById('{dom_id}').dataset.scale > 1.2")
+        # A tap leaves no label behind: neither the theme's tooltip nor our hover label.
+        left = tab.evaluate(f"""() => [
+            [...document.querySelectorAll('.md-tooltip, .md-tooltip2')]
+                .filter((t) => t.offsetParent && getComputedStyle(t).opacity !== '0').length,
+            getComputedStyle(document.querySelector('#{dom_id}-toolbar [data-action=zoom-in]'),
+                '::after').content]""")
+        assert left == [0, "none"], f"a tap left a tooltip: {left}"
         tab.tap(f"#{dom_id}-toolbar [data-action=reset-zoom]")
         tab.wait_for_function(f"document.getElementById('{dom_id}').dataset.scale == 1")
         tab.tap(node)
