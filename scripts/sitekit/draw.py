@@ -62,6 +62,8 @@ class StepInfo:
 class Recording:
     module_path: str
     title: str = ""
+    direction: str = ""  # as the module wrote it
+    layout: str = ""  # a direction the pipeline asks for instead (the narrow-screen layout)
     source: str = ""
     nodes: list[NodeInfo] = field(default_factory=list)
     steps: list[StepInfo] = field(default_factory=list)
@@ -93,10 +95,11 @@ class Diagram(diagrams.Diagram):
     def __init__(self, title: str, direction: str = "LR"):
         recording = _current()
         recording.title = title
+        recording.direction = direction
         super().__init__(
             title,
             filename="unused",
-            direction=direction,
+            direction=recording.layout or direction,
             show=False,
             outformat="svg",
             # Horizontal pad: labels wider than their fixed-size node spill past the graph box.
@@ -227,9 +230,10 @@ def link(source, target, label: str = "", *, asynchronous: bool = False) -> None
     )
 
 
-def record(module_path: str, draw) -> Recording:
-    """Run a module's ``draw()`` and return what it recorded (used by the pipeline)."""
-    recording = Recording(module_path)
+def record(module_path: str, draw, layout: str = "") -> Recording:
+    """Run a module's ``draw()`` and return what it recorded (used by the pipeline);
+    ``layout="TB"`` lays the same diagram out top to bottom, whatever the module chose."""
+    recording = Recording(module_path, layout=layout)
     token = _recording.set(recording)
     try:
         draw()

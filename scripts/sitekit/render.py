@@ -199,8 +199,12 @@ def toolbar(dom_id: str, title: str, has_steps: bool) -> str:
     return f'<div class="diagram__toolbar" id="{dom_id}-toolbar" hidden>{steps}{zoom}</div>\n'
 
 
-def figure_snippet(diagram: DiagramPaths, inline_svg: str, title: str, step_count: int = 0) -> str:
-    """The Markdown snippet a page includes: controls, the inline SVG, downloads, the source."""
+def figure_snippet(
+    diagram: DiagramPaths, inline_svg: str, title: str, step_count: int = 0, tall_svg: str = ""
+) -> str:
+    """The Markdown snippet a page includes: controls, the inline SVG (and its top-to-bottom
+    layout for narrow screens, which diagram.js swaps in when it reads better), downloads,
+    the source."""
     asset = f"{diagram.page_root}assets/diagrams/{diagram.diagram_id}"
     module = repo_relative(diagram.module)
     dom_id = diagram.dom_id
@@ -211,7 +215,8 @@ def figure_snippet(diagram: DiagramPaths, inline_svg: str, title: str, step_coun
         # Filled by diagram.js with the current step's caption; read out when it changes
         # (a live region must be in the page, not hidden, before its text changes).
         + f'<p class="diagram__status" id="{dom_id}-status" aria-live="polite"></p>\n'
-        f'<div class="diagram__canvas"><div class="diagram__viewport">\n{inline_svg}</div></div>\n'
+        f'<div class="diagram__canvas"><div class="diagram__viewport">\n{inline_svg}{tall_svg}'
+        "</div></div>\n"
         f'<figcaption class="diagram__caption"><span class="diagram__title">{html.escape(title)}'
         f'</span> <span class="diagram__downloads">Download: '
         f'<a href="{asset}.svg" download>SVG</a> · <a href="{asset}.png" download>PNG</a>'
@@ -246,6 +251,16 @@ def render_one(diagram: DiagramPaths) -> dict:
         raw = run_dot(recording.source, "svg")
         png = opaque_png(run_dot(recording.source, "png", *PNG_OPTIONS))
         inline = svg.clean(raw, recording, diagram.dom_id, diagram.page_root)
+        tall = ""
+        if recording.direction == "LR":  # drawn wide: also lay it out for narrow screens
+            narrow = draw.record(repo_relative(diagram.module), module.draw, layout="TB")
+            tall = svg.clean(
+                run_dot(narrow.source, "svg"),
+                narrow,
+                f"{diagram.dom_id}-tall",
+                diagram.page_root,
+                tall=True,
+            )
         download = svg.clean(raw, recording, diagram.dom_id, None)
     except RenderError:
         remove_outputs(diagram)
@@ -267,7 +282,8 @@ def render_one(diagram: DiagramPaths) -> dict:
     atomic_write(diagram.svg, '<?xml version="1.0" encoding="UTF-8"?>\n' + download)
     atomic_write(diagram.png, png)
     atomic_write(
-        diagram.figure, figure_snippet(diagram, inline, recording.title, len(recording.steps))
+        diagram.figure,
+        figure_snippet(diagram, inline, recording.title, len(recording.steps), tall),
     )
     atomic_write(diagram.steps, steps_snippet(diagram, recording))
     atomic_write(diagram.meta, json.dumps(meta, indent=1, sort_keys=True) + "\n")

@@ -119,9 +119,18 @@ def _position(group: ET.Element) -> tuple[float, float]:
     return 0.0, 0.0
 
 
-def clean(raw_svg: bytes, recording: Recording, dom_id: str, page_root: str | None) -> str:
+def clean(
+    raw_svg: bytes,
+    recording: Recording,
+    dom_id: str,
+    page_root: str | None,
+    *,
+    tall: bool = False,
+) -> str:
     """Rewrite Graphviz output. With ``page_root`` set, nodes link to their service pages
-    relative to the page that inlines the SVG; without it (the download file) nothing links."""
+    relative to the page that inlines the SVG; without it (the download file) nothing links.
+    ``tall`` marks the top-to-bottom layout for narrow screens: hidden until the page script
+    chooses it (``dom_id`` then ends in ``-tall``, so its ids stay apart)."""
     root = ET.fromstring(raw_svg)
     nodes = {n.node_id: n for n in recording.nodes}
 
@@ -136,6 +145,9 @@ def clean(raw_svg: bytes, recording: Recording, dom_id: str, page_root: str | No
         root.set("aria-labelledby", f"{dom_id}-title")
         root.set("aria-describedby", f"{dom_id}-desc")
     root.set("class", "diagram__svg")
+    if tall:
+        root.set("data-layout", "tall")
+        root.set("hidden", "hidden")
     title = ET.Element(_q("title"), id=f"{dom_id}-title")
     title.text = recording.title
     desc = ET.Element(_q("desc"), id=f"{dom_id}-desc")

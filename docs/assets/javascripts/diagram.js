@@ -28,6 +28,7 @@
   const DRAG_SLOP = 6; // px a pointer may travel and still count as a click, not a drag
   const HALO_PAD = 6; // px around a node's drawing for its focus ring and highlight
   const SVG_NS = "http://www.w3.org/2000/svg";
+  const XLINK_NS = "http://www.w3.org/1999/xlink";
 
   /** Controllers of the diagrams on the current page. */
   const active = new Set();
@@ -56,9 +57,62 @@
   /* Diagrams                                                                             */
   /* ------------------------------------------------------------------------------------ */
 
+  /** The drawing's size for a frame: fit it whole (inline: at most Graphviz's own size, and
+     at most most of the screen's height), unless that shrinks its labels below the floor. */
+  function sizeFor(svg, canvas, full) {
+    const box = svg.viewBox.baseVal;
+    const narrow = matchMedia(NARROW).matches;
+    const floor = full ? FLOOR_FULL : narrow ? FLOOR_NARROW : FLOOR_WIDE;
+    const frameWidth = canvas.clientWidth;
+    const frameHeight = full ? canvas.clientHeight : innerHeight * (narrow ? 0.6 : 0.75);
+    let scale = Math.min(frameWidth / box.width, frameHeight / box.height);
+    if (!full) scale = Math.min(scale, NATURAL);
+    scale = Math.max(scale, floor / smallestFontOf(svg));
+    return { width: box.width * scale, height: box.height * scale, frameWidth, frameHeight };
+  }
+
+  function smallestFontOf(svg) {
+    return Math.min(...[...svg.querySelectorAll("text")]
+      .map((text) => parseFloat(getComputedStyle(text).fontSize) || 14));
+  }
+
+  /** A diagram drawn wide also comes laid out top to bottom (hidden). Keep the layout that
+     shows the whole width at a legible size (the wide one when both do, the one that needs
+     less sideways panning when neither does) and drop the other. The tall one's ids carry
+     a "-tall" suffix in the HTML; it takes the wide one's ids, so links into the diagram
+     (#...-n2, #...-step-3) work whichever layout the reader got. */
+  function chooseLayout(figure, canvas) {
+    const wide = figure.querySelector("svg.diagram__svg:not([data-layout])");
+    const tall = figure.querySelector("svg.diagram__svg[data-layout=tall]");
+    if (!tall) return wide;
+    const overflow = (svg) => sizeFor(svg, canvas, false).width / canvas.clientWidth;
+    if (overflow(wide) <= 1.01 || overflow(wide) <= overflow(tall)) {
+      tall.remove();
+      return wide;
+    }
+    wide.remove();
+    const from = `${figure.id}-tall-`;
+    const to = `${figure.id}-`;
+    const rename = (value) => (value.startsWith(from) ? to + value.slice(from.length) : value);
+    for (const element of [tall, ...tall.querySelectorAll("[id], [aria-labelledby], " +
+      "[aria-describedby], use")]) {
+      if (element.id) element.id = rename(element.id);
+      for (const name of ["aria-labelledby", "aria-describedby"]) {
+        const value = element.getAttribute(name);
+        if (value) element.setAttribute(name, value.split(" ").map(rename).join(" "));
+      }
+      const href = element.getAttributeNS(XLINK_NS, "href");
+      if (href?.startsWith("#")) element.setAttributeNS(XLINK_NS, "xlink:href", `#${rename(href.slice(1))}`);
+    }
+    tall.removeAttribute("data-layout");
+    tall.dataset.chosen = "tall";
+    tall.removeAttribute("hidden"); // an SVG element has no .hidden property
+    return tall;
+  }
+
   function createDiagram(figure) {
-    const svg = figure.querySelector("svg.diagram__svg");
     const canvas = figure.querySelector(".diagram__canvas");
+    const svg = chooseLayout(figure, canvas);
     const viewport = figure.querySelector(".diagram__viewport");
     const toolbar = figure.querySelector(".diagram__toolbar");
     const status = figure.querySelector(".diagram__status");
@@ -77,9 +131,7 @@
     const total = edges.size;
     const undo = []; // listeners outside the figure, removed when the page goes away
     // The drawing's size in points and its smallest label, which decide how large it is shown.
-    const drawing = svg.viewBox.baseVal;
-    const smallestFont = Math.min(...[...svg.querySelectorAll("text")]
-      .map((text) => parseFloat(getComputedStyle(text).fontSize) || 14));
+
 
     function listen(target, type, handler, options) {
       target.addEventListener(type, handler, options);
@@ -429,17 +481,7 @@
 
     function fit() {
       const full = isFullscreen();
-      const narrow = matchMedia(NARROW).matches;
-      const floor = full ? FLOOR_FULL : narrow ? FLOOR_NARROW : FLOOR_WIDE;
-      const frameWidth = canvas.clientWidth;
-      const frameHeight = full ? canvas.clientHeight : innerHeight * (narrow ? 0.6 : 0.75);
-      // Whole drawing in the frame (inline: at most Graphviz's own size, and a tall drawing
-      // at most most of the screen's height), unless that makes the labels too small.
-      let scale = Math.min(frameWidth / drawing.width, frameHeight / drawing.height);
-      if (!full) scale = Math.min(scale, NATURAL);
-      scale = Math.max(scale, floor / smallestFont);
-      const width = drawing.width * scale;
-      const height = drawing.height * scale;
+      const { width, height, frameWidth, frameHeight } = sizeFor(svg, canvas, full);
       svg.style.maxWidth = "none";
       svg.style.maxHeight = "none";
       svg.style.width = `${full ? Math.max(width, frameWidth) : width}px`;
