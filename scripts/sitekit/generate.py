@@ -77,7 +77,8 @@ def catalog_snippet(pages, used: dict[str, list[str]]) -> str:
         '<button type="button" data-action="clear">Show all</button>\n'
         '<output class="catalog-filter__count" aria-live="polite"></output>\n'
         "</form>\n"
-        '<table class="catalog" id="catalog">\n<thead><tr><th scope="col">Pattern</th>'
+        # The summaries repeat each page's own: out of the search index, so the page ranks.
+        '<table class="catalog" id="catalog" data-search-exclude>\n<thead><tr><th scope="col">Pattern</th>'
         '<th scope="col">What it does</th><th scope="col">Category</th>'
         '<th scope="col">AWS services</th></tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n"
         '<tr class="catalog__empty" hidden><td colspan="4">No pattern matches both filters. '
@@ -98,7 +99,7 @@ def service_page(key: str, uses: list[dict], titles: dict[str, str], patterns: s
         f"summary: {json.dumps(entry['description'])}",
         # Rank a pattern's own page above the service pages that quote its roles.
         "search:",
-        "  boost: 0.5",
+        "  boost: 0.3",
         "---",
         "",
         f"# {entry['name']}",
@@ -144,6 +145,8 @@ def services_index(used: dict[str, list[dict]]) -> str:
         "title: Services",
         "summary: Every AWS service drawn in a diagram on this "
         "site, grouped by AWS category, with the patterns that use it.",
+        "search:",  # a list of names: rank the pages that explain them first
+        "  boost: 0.3",
         "---",
         "",
         "# Services",
