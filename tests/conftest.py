@@ -51,7 +51,10 @@ def build_site(root: Path = ROOT, dest: Path | None = None) -> subprocess.Comple
 
 def pytest_configure(config):
     """Tests parametrized over the built pages need site/ at collection time: on a fresh
-    checkout (a bare `pytest` without `make test`), build it first."""
+    checkout (a bare `pytest` without `make test`), build it first, once (pytest-xdist
+    workers find it built by the controller)."""
+    if hasattr(config, "workerinput"):
+        return
     if not (SITE / "index.html").exists():
         done = build_site()
         if done.returncode != 0:
@@ -121,7 +124,7 @@ def copy_sources(dest: Path) -> Path:
     import shutil
 
     ignore = shutil.ignore_patterns("__pycache__", "*.tmp")
-    for name in ("diagrams", "scripts", "includes"):
+    for name in ("diagrams", "scripts", "includes", "overrides"):
         shutil.copytree(ROOT / name, dest / name, ignore=ignore)
     shutil.copytree(
         ROOT / "docs",

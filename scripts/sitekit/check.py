@@ -54,7 +54,12 @@ SUMMARY_LENGTH = (60, 200)
 RELATED_COUNT = (2, 4)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Written into docs/ by `make diagrams`, `make pages` and `make vendor`: not authored.
-GENERATED_IN_DOCS = (DOCS / "assets" / "diagrams", DOCS / "assets" / "vendor", SERVICE_PAGES)
+GENERATED_IN_DOCS = (
+    DOCS / "assets" / "diagrams",
+    DOCS / "assets" / "icons",
+    DOCS / "assets" / "vendor",
+    SERVICE_PAGES,
+)
 
 # Every message the check prints: what is wrong, then how to fix it.
 MESSAGES = {
@@ -857,7 +862,8 @@ def generated(path: Path) -> bool:
 
 
 def check_orphans(config: Config, pages: dict[str, Page], report: Report) -> None:
-    """Files in docs/ and includes/ that no page, stylesheet, script or mkdocs.yml uses."""
+    """Files in docs/ and includes/ that no page, stylesheet, script, theme override or
+    mkdocs.yml uses."""
     assets = sorted(
         p
         for p in DOCS.rglob("*")
@@ -872,6 +878,8 @@ def check_orphans(config: Config, pages: dict[str, Page], report: Report) -> Non
         for p in assets
         if p.suffix in (".css", ".js", ".html", ".svg")
     )
+    overrides = ROOT / "overrides"  # the theme's custom_dir (search worker, language)
+    sources.update((p, p.read_text(encoding="utf-8")) for p in sorted(overrides.rglob("*.html")))
     for asset in assets:
         name = re.compile(rf"(?<![\w.-]){re.escape(asset.name)}(?![\w-])")
         if not any(name.search(text) for path, text in sources.items() if path != asset):

@@ -40,7 +40,15 @@ class RenderError(Exception):
 
 
 # The files that shape a rendered diagram; editing other tooling re-renders nothing.
-RENDER_INPUTS = ("draw.py", "render.py", "svg.py", "services.py", "paths.py", "data/services.yml")
+RENDER_INPUTS = (
+    "draw.py",
+    "render.py",
+    "svg.py",
+    "icons.py",
+    "services.py",
+    "paths.py",
+    "data/services.yml",
+)
 
 
 def toolchain_hash() -> bytes:
@@ -307,6 +315,9 @@ def render_all(force: bool = False, only: list[Path] | None = None, quiet: bool 
             except RenderError as exc:
                 failures.append(str(exc))
                 print(f"error: {exc}", file=sys.stderr, flush=True)
+    from sitekit import icons
+
+    icons.sync()  # the shared icon files the inline figures reference
     total = time.perf_counter() - started
     print(
         f"diagrams: {len(todo) - len(failures)} rendered, {checked - len(todo)} up to date, "
