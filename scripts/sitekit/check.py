@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft202012Validator
 
-from sitekit import services
+from sitekit import freshness, services
 from sitekit.pages import FRONT_MATTER, categories
 from sitekit.paths import DIAGRAMS, DOCS, ROOT, SERVICE_PAGES, DiagramPaths, repo_relative
 
@@ -341,6 +341,7 @@ def front_matter_schema(pattern: bool, related: list[str]) -> dict:
         # Material for MkDocs' own keys.
         "hide": {"type": "array", "x-hint": "a list of parts to hide, e.g. [toc]"},
         "search": {"type": "object", "x-hint": "e.g. {exclude: true}"},
+        freshness.KEY: freshness.SCHEMA,
     }
     required = ["title", "summary"]
     if pattern:
@@ -902,6 +903,7 @@ def collect() -> tuple[list[Problem], int, int]:
         if page.is_pattern and not SLUG.match(page.slug.removeprefix("patterns/")):
             report(page.file, 1, "bad-page-slug")
         check_front_matter(page, patterns, report)
+        freshness.check(page, report)
         check_headings(page, report)
         check_link_refs(page, shared, report)
         title = page.meta.get("title")

@@ -11,6 +11,7 @@ leaves the tree untouched.
 
 from __future__ import annotations
 
+import datetime
 import re
 import string
 import sys
@@ -158,6 +159,7 @@ def plan(slug: str, title: str, category: str) -> Plan:
         "slug": slug,
         "category": category,
         "related": ", ".join(related_for(slug, category)),
+        "today": datetime.date.today().isoformat(),
     }
     page_text = string.Template((TEMPLATES / "pattern.md").read_text(encoding="utf-8"))
     module_text = (TEMPLATES / "pattern.py").read_text(encoding="utf-8")
