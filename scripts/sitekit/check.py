@@ -33,7 +33,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from sitekit import freshness, services
-from sitekit.pages import FRONT_MATTER, categories
+from sitekit.pages import FRONT_MATTER, categories, load_front_matter
 from sitekit.paths import DIAGRAMS, DOCS, ROOT, SERVICE_PAGES, DiagramPaths, repo_relative
 
 CONFIG = ROOT / "mkdocs.yml"
@@ -305,7 +305,7 @@ def read_page(path: Path, report: Report) -> Page:
         report(page.file, 1, "no-front-matter")
         return page
     try:
-        meta = yaml.safe_load(match[1])
+        meta = load_front_matter(match[1])
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
