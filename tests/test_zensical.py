@@ -30,6 +30,8 @@ def test_zensical_builds_every_page_with_its_diagrams(site, zensical_site):
         figures = re.findall(r'<figure class="diagram[^"]*" id="([^"]+)"', ours)
         assert re.findall(r'<figure class="diagram[^"]*" id="([^"]+)"', theirs) == figures, page
         assert theirs.count('data-step="') == ours.count('data-step="'), page
+        dated = re.findall(r'class="facts-checked">.*?datetime="([\d-]+)"', ours)
+        assert re.findall(r'class="facts-checked">.*?datetime="([\d-]+)"', theirs) == dated
     for asset in (
         "assets/javascripts/diagram.js",
         "assets/diagrams/patterns/saga.choreography.svg",

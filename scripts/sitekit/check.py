@@ -32,8 +32,8 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft202012Validator
 
-from sitekit import services
-from sitekit.pages import FRONT_MATTER, categories
+from sitekit import freshness, services
+from sitekit.pages import FRONT_MATTER, categories, load_front_matter
 from sitekit.paths import DIAGRAMS, DOCS, ROOT, SERVICE_PAGES, DiagramPaths, repo_relative
 
 CONFIG = ROOT / "mkdocs.yml"
@@ -310,7 +310,7 @@ def read_page(path: Path, report: Report) -> Page:
         report(page.file, 1, "no-front-matter")
         return page
     try:
-        meta = yaml.safe_load(match[1])
+        meta = load_front_matter(match[1])
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -346,6 +346,7 @@ def front_matter_schema(pattern: bool, related: list[str]) -> dict:
         # Material for MkDocs' own keys.
         "hide": {"type": "array", "x-hint": "a list of parts to hide, e.g. [toc]"},
         "search": {"type": "object", "x-hint": "e.g. {exclude: true}"},
+        freshness.KEY: freshness.SCHEMA,
     }
     required = ["title", "summary"]
     if pattern:
@@ -910,6 +911,7 @@ def collect() -> tuple[list[Problem], int, int]:
         if page.is_pattern and not SLUG.match(page.slug.removeprefix("patterns/")):
             report(page.file, 1, "bad-page-slug")
         check_front_matter(page, patterns, report)
+        freshness.check(page, report)
         check_headings(page, report)
         check_link_refs(page, shared, report)
         title = page.meta.get("title")
