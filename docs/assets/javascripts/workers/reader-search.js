@@ -7,11 +7,12 @@
 // This file loads the theme's worker unchanged (its file name is this script's URL fragment,
 // set by overrides/main.html), then patches the lunr it defines: every index's query pipeline
 // drops English stop words, each complete word is searched as typed and as its stem, and only
-// the last word, which may still be half typed, stays a prefix. Zensical's search does not use
+// the last word, which may still be half typed, also matches as a prefix. Zensical's search does not use
 // lunr, so there the patch finds nothing to do.
 "use strict";
 (() => {
   const TITLE_BOOST = 10;
+  const MIN_PREFIX = 4;
   const patch = (lunr) => {
     if (!lunr || !lunr.Builder || lunr.Builder.prototype.readerQueries) return;
     const build = lunr.Builder.prototype.build;
@@ -37,8 +38,9 @@
       return query.call(this, function (q) {
         build.call(q, q);
         // The parser keeps the "*" in the term and turns the pipeline off for it. Every word
-        // but the last is complete, so it matches as a whole word (as typed, or its stem); only
-        // the last, which the reader may still be typing, stays a prefix.
+        // but the last is complete, so it matches as a whole word (as typed, or its stem); the
+        // last may still be half typed, so it also matches as a prefix: as typed, and as its
+        // stem when that is long enough to mean something ("map*" would match "MapReduce").
         const last = q.clauses.length - 1;
         q.clauses = q.clauses.flatMap((clause, index) => {
           const word = clause.term.slice(0, -1);
@@ -47,8 +49,12 @@
           }
           const stems = pipeline.runString(word, { fields: clause.fields });
           if (!stems.length) return []; // a stop word
-          const suffix = index === last ? "*" : "";
-          return [...new Set([word, ...stems])].map((term) => ({ ...clause, term: term + suffix }));
+          const terms = new Set([word, ...stems]);
+          if (index === last) {
+            terms.add(`${word}*`);
+            for (const stem of stems) if (stem.length >= MIN_PREFIX) terms.add(`${stem}*`);
+          }
+          return [...terms].map((term) => ({ ...clause, term }));
         });
       });
     };
