@@ -7,17 +7,18 @@ import os
 import shutil
 import subprocess
 
-from conftest import ROOT, copy_sources
+from conftest import ROOT
+from test_check import copy_repository
 
 
 def _checkout_copy(dest):
-    """A copy `make` can run in: sources, the Makefile and the already installed tools."""
-    copy_sources(dest)
+    """A copy `make` can run in: sources and rendered output (so nothing re-renders), the
+    Makefile and the already installed tools."""
+    copy_repository(dest)
     for name in ("Makefile", "requirements.txt", "package.json", "package-lock.json"):
         shutil.copy2(ROOT / name, dest / name)  # copy2 keeps mtimes: make installs nothing
     for name in (".venv", "node_modules"):
         (dest / name).symlink_to(ROOT / name)
-    shutil.copytree(ROOT / "docs" / "assets" / "vendor", dest / "docs" / "assets" / "vendor")
     return dest
 
 

@@ -20,7 +20,8 @@ def copy_repository(dest: Path) -> Path:
             shutil.copy2(ROOT / name, dest / name)
     ignore = shutil.ignore_patterns("*.tmp", ".*")
     # Copies of what `make` generated, so the render in the copy is incremental.
-    for folder in ("generated", "docs/assets/diagrams", "docs/assets/vendor", "docs/services"):
+    generated = ("generated", "docs/assets/diagrams", "docs/assets/icons", "docs/assets/vendor")
+    for folder in (*generated, "docs/services"):
         if (ROOT / folder).is_dir():
             shutil.copytree(ROOT / folder, dest / folder, ignore=ignore, dirs_exist_ok=True)
     for command in ("diagrams", "pages"):

@@ -7,13 +7,10 @@ same sources at a different path, must match it file for file.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import ROOT, SITE, copy_sources
+from conftest import ROOT, SITE, build_site, copy_sources
 
 
 def _build_copy(dest: Path) -> Path:
@@ -21,16 +18,7 @@ def _build_copy(dest: Path) -> Path:
     vendor = ROOT / "docs" / "assets" / "vendor"
     if vendor.exists():  # pinned npm files copied by `make vendor`; npm is not re-run here
         shutil.copytree(vendor, dest / "docs" / "assets" / "vendor")
-    env = {**os.environ, "PYTHONPATH": str(dest / "scripts"), "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("SITE_DIR", None)
-    for command in (["-m", "sitekit", "diagrams"], ["-m", "sitekit", "pages"]):
-        subprocess.run(
-            [sys.executable, *command], cwd=dest, env=env, check=True, capture_output=True
-        )
-    mkdocs = Path(sys.executable).parent / "mkdocs"
-    done = subprocess.run(
-        [str(mkdocs), "build", "--strict"], cwd=dest, env=env, capture_output=True, text=True
-    )
+    done = build_site(dest)  # what `make build` runs, in the copy
     assert done.returncode == 0, done.stderr
     return dest / "site"
 

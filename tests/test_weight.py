@@ -26,3 +26,18 @@ def test_inline_diagrams_reference_shared_icon_files(site):
     assert "assets/icons/aws/compute/lambda.png" in referenced
     shipped = {p.relative_to(site).as_posix() for p in (site / "assets" / "icons").rglob("*.png")}
     assert shipped == referenced, f"icons no page uses: {sorted(shipped - referenced)}"
+
+
+def test_compacting_keeps_verbatim_text_and_one_break_per_whitespace_run():
+    from sitekit.compact import compact_html
+
+    html = (
+        "<div>\n    <p>a\n\n      <b>b</b></p>\n  </div>"
+        "<pre><code>def f():\n    return 1\n</code></pre>\n   <script>\n  let x = 1;\n</script>"
+        "<textarea>\n  keep\n</textarea>"
+    )
+    assert compact_html(html) == (
+        "<div>\n<p>a\n<b>b</b></p>\n</div>"
+        "<pre><code>def f():\n    return 1\n</code></pre>\n<script>\n  let x = 1;\n</script>"
+        "<textarea>\n  keep\n</textarea>"
+    )

@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+from sitekit.compact import compact_site
 from sitekit.paths import ROOT
 
 BIN = Path(sys.executable).parent
@@ -56,6 +57,7 @@ def build(engine: str = "mkdocs", site_dir: str = "site") -> int:
     )
     found = problems(done.stdout + "\n" + done.stderr)
     if done.returncode == 0 and not found:
+        compact_site(staging)
         shutil.rmtree(final, ignore_errors=True)
         staging.rename(final)
     else:
