@@ -33,6 +33,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from sitekit import services
+from sitekit.cost.check import check_costs
 from sitekit.pages import FRONT_MATTER, categories
 from sitekit.paths import DIAGRAMS, DOCS, ROOT, SERVICE_PAGES, DiagramPaths, repo_relative
 
@@ -52,6 +53,8 @@ SECTIONS = [
 ]
 SUMMARY_LENGTH = (60, 200)
 RELATED_COUNT = (2, 4)
+# libyaml when installed: front matter holds the cost models, and pure Python parses slowly.
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Written into docs/ by `make diagrams`, `make pages` and `make vendor`: not authored.
 GENERATED_IN_DOCS = (DOCS / "assets" / "diagrams", DOCS / "assets" / "vendor", SERVICE_PAGES)
@@ -305,7 +308,7 @@ def read_page(path: Path, report: Report) -> Page:
         report(page.file, 1, "no-front-matter")
         return page
     try:
-        meta = yaml.safe_load(match[1])
+        meta = yaml.load(match[1], Loader=FAST_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -359,6 +362,10 @@ def front_matter_schema(pattern: bool, related: list[str]) -> dict:
             "pages, e.g. [backend-api, storage-first]",
         }
         required += ["category", "related"]
+        properties["cost"] = {
+            "type": ["object", "array"],
+            "x-hint": "the usage model: unit, inputs, usage, not_estimated",
+        }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",
@@ -371,7 +378,7 @@ def front_matter_schema(pattern: bool, related: list[str]) -> dict:
 def key_lines(block: str) -> tuple[dict, dict, list[tuple[str, int]]]:
     """Line of each key, of each list item ``(key, index)``, and keys that appear twice."""
     keys, items, twice = {}, {}, []
-    node = yaml.compose(block)
+    node = yaml.compose(block, Loader=FAST_LOADER)
     for key, value in node.value if isinstance(node, yaml.MappingNode) else []:
         line = key.start_mark.line + 2  # the block starts on line 2, after '---'
         if key.value in keys:
@@ -915,6 +922,7 @@ def collect() -> tuple[list[Problem], int, int]:
         check_snippets(page, config.snippet_bases, ids, report)
     check_nav(config, pages, report)
     check_orphans(config, pages, report)
+    check_costs(pages, report)
     return sorted(report.problems), len(pages), len(modules)
 
 

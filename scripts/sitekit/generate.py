@@ -9,6 +9,7 @@ import sys
 from collections import defaultdict
 
 from sitekit import services
+from sitekit.cost.snippets import snippets as cost_snippets
 from sitekit.pages import authored_pages, categories
 from sitekit.paths import GENERATED, SERVICE_PAGES, write_if_changed
 
@@ -206,6 +207,7 @@ def generate_all() -> int:
         if page.is_pattern:
             wanted[GENERATED / "related" / f"{page.slug}.md"] = related_snippet(page, by_slug)
     wanted[GENERATED / "catalog.md"] = catalog_snippet(pages, services_by_page(metas))
+    wanted.update(cost_snippets(pages))
     changed = [path for path, text in sorted(wanted.items()) if write_if_changed(path, text)]
     if SERVICE_PAGES.exists():
         for stale in set(SERVICE_PAGES.glob("*.md")) - set(wanted):
