@@ -11,7 +11,7 @@ import datetime
 import functools
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitekit import services
@@ -65,6 +65,7 @@ class Sheet:
     prices: dict[str, Price]
     no_charge: dict[str, dict]  # service key -> {reason, source, checked}
     problems: list[tuple[int, str]]  # (line, message); empty when the sheet is valid
+    invalid: set[str] = field(default_factory=set)  # ids of prices with a problem above
 
     @property
     def file(self) -> str:
@@ -141,6 +142,7 @@ def parse(text: str) -> Sheet:
         problems.append((at("region"), "no 'region': name the Region the prices are for"))
     table = services.table()
     prices: dict[str, Price] = {}
+    invalid: set[str] = set()
     entries = data.get("prices")
     if not isinstance(entries, dict) or not entries:
         problems.append((at("prices"), "no 'prices': list the prices as 'id: {service: ...}'"))
@@ -234,7 +236,9 @@ def parse(text: str) -> Sheet:
                     "read the price on the source page, e.g. checked: 2026-11-30",
                 )
             )
-        if len(problems) == before:
+        if len(problems) > before:
+            invalid.add(pid)
+        else:
             prices[pid] = Price(
                 pid,
                 service,
@@ -264,7 +268,7 @@ def parse(text: str) -> Sheet:
         if _checked(entry.get("checked")) is None:
             problems.append((at(*where, "checked"), f"no_charge {key!r} has no 'checked' date"))
         no_charge[key] = {**entry, "checked": _checked(entry.get("checked"))}
-    return Sheet(str(region or ""), prices, no_charge, problems)
+    return Sheet(str(region or ""), prices, no_charge, problems, invalid)
 
 
 @functools.cache

@@ -105,7 +105,7 @@ def read_models(
                         f"diagram {name!r} has no model: add one with 'diagram: {name}'",
                     )
                 )
-    return (models if not problems else []), problems
+    return (models if not problems else []), [p for p in problems if p[1]]
 
 
 def _read_model(entry, where, lines, diagrams, multi, sheet, problems):
@@ -232,7 +232,9 @@ def _read_model(entry, where, lines, diagrams, multi, sheet, problems):
                 f"{name}: use a node's label",
             )
         price = sheet.prices.get(pid)
-        if price is None:
+        if pid in sheet.invalid:
+            problems.append((0, ""))  # the sheet's own problem is reported; the model waits
+        elif price is None:
             report(
                 path,
                 f"cost: unknown price {pid!r}{suggest(pid, sheet.prices)}: use an id of "
