@@ -73,12 +73,21 @@ def _static_tables(model: Model, sheet: Sheet) -> list[str]:
     lines: list[str] = []
     for free, heading in ((False, "At list prices"), (True, "After the monthly free allowance")):
         header = " | ".join(f"{volume(v)} {model.units}" for v in VOLUMES)
-        lines += [f"**{heading}**", "", f"| Service | {header} |", "| --- |" + " ---: |" * 3]
+        # No alignment markers: Python-Markdown writes them as style attributes, which the
+        # site's Content-Security-Policy (style-src 'self') blocks; estimator.css aligns.
+        lines += [
+            f"**{heading}**",
+            "",
+            '<div class="cost-table" markdown="1">',
+            "",
+            f"| Service | {header} |",
+            "| --- |" + " --- |" * 3,
+        ]
         for service, name in data["services"].items():
             cells = " | ".join(usd(runs[(v, free)]["services"][service]) for v in VOLUMES)
             lines.append(f"| {_cell(name)} | {cells} |")
         totals = " | ".join(f"**{usd(runs[(v, free)]['total'])}**" for v in VOLUMES)
-        lines += [f"| **Total** | {totals} |", ""]
+        lines += [f"| **Total** | {totals} |", "", "</div>", ""]
     return lines
 
 
