@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import html
 import json
+from decimal import Decimal
 
 from sitekit import services
-from sitekit.cost.model import VOLUMES, Model, estimate
+from sitekit.cost.model import VOLUMES, Model, estimate, evaluate
 from sitekit.cost.prices import Price, Sheet
 from sitekit.cost.validate import all_diagrams, diagrams_of, read_models
 from sitekit.pages import FRONT_MATTER
@@ -91,20 +92,34 @@ def _static_tables(model: Model, sheet: Sheet) -> list[str]:
     return lines
 
 
+def figure(value: float) -> str:
+    """Four significant figures, never in exponent notation: 0.06, 0.0000009537, 1,000."""
+    if value == 0 or value >= 1000:
+        return number(round(value, 2))
+    return format(Decimal(f"{value:.4g}"), "f")
+
+
 def _assumptions(model: Model, sheet: Sheet) -> list[str]:
-    lines = [f"One {model.unit} uses, with the default figures:", ""]
+    defaults = model.defaults()
+    lines = [f"With the default figures, one {model.unit} uses:", ""]
     for line in model.usage:
         price = sheet.prices[line["price"]]
-        what = f": {line['what']}" if line["what"] else ""
-        per = "each month" if line["per"] == "month" else f"each {model.unit}"
-        lines.append(f"- {_cell(line['node'])}, {price.dimension.lower()} ({per}){what}.")
+        amount = evaluate(line["formula"], defaults)
+        unit = price.unit if amount == 1 else plural(price.unit)
+        per = "each month, whatever the volume" if line["per"] == "month" else ""
+        what = f"; {line['what']}" if line["what"] else ""
+        service = services.get(price.service)["name"]
+        lines.append(
+            f"- {_cell(line['node'])}: {figure(amount)} {unit}{' ' + per if per else ''} "
+            f"({service}, {price.dimension}){what}."
+        )
     if model.inputs:
         figures = "; ".join(
             f"{i['label'].lower()} {number(i['default'])} {i['unit']}" for i in model.inputs
         )
-        lines += ["", f"Default figures: {figures}."]
+        lines += ["", f"The default figures: {figures}."]
     if model.not_estimated:
-        lines += ["", "Not estimated:", ""]
+        lines += ["", "Not in the estimate:", ""]
         lines += [f"- {_cell(item['node'])}: {item['reason']}" for item in model.not_estimated]
     return lines
 
