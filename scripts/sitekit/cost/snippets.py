@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from decimal import Decimal
 
 from sitekit import services
@@ -266,7 +267,11 @@ def sheet_snippet(sheet: Sheet) -> str:
             )
         lines += ["", "How each figure was checked:", ""]
         for price in by_service[service]:
-            evidence = price.evidence or "Read on the source page."
+            evidence = re.sub(
+                r"https://[^\s)]+[^\s).,;]",
+                lambda m: f"<{m[0]}>",
+                price.evidence or "Read on the source page.",
+            )
             lines.append(f"- {price.dimension} (`{price.id}`): {evidence}")
         lines.append("")
     if sheet.no_charge:
