@@ -293,9 +293,10 @@ def sheet_snippet(sheet: Sheet) -> str:
 
 def snippets(pages) -> dict:
     """Path -> text of every cost snippet; ``pages`` are sitekit.pages.Page objects."""
-    from sitekit.cost.prices import sheet as load_sheet
+    from sitekit.cost.prices import SHEET_PATH, parse
 
-    sheet = load_sheet()
+    # Read afresh, not from the cache: `make serve`'s watcher calls this after each edit.
+    sheet = parse(SHEET_PATH.read_text(encoding="utf-8"))
     metas = all_diagrams()
     wanted = {SHEET_SNIPPET: sheet_snippet(sheet)}
     for page in pages:
