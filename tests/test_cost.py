@@ -267,6 +267,15 @@ def test_check_reports_bad_prices_and_models_with_file_and_line(tmp_path):
             ["diagram 'saga.choreographie'", "did you mean 'saga.choreography'"],
         )
     )
+    driven = root / "docs/patterns/event-driven.md"
+    replace(driven, '--8<-- "cost/patterns/event-driven.md"\n', "")
+    expected.append(
+        (
+            "docs/patterns/event-driven.md",
+            lambda: line_of(driven, "## Cost drivers"),
+            ['the cost estimate is not shown: add --8<-- "cost/patterns/event-driven.md"'],
+        )
+    )
     done = subprocess.run(
         [sys.executable, "-m", "sitekit", "check"],
         cwd=root,
