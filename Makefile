@@ -104,4 +104,4 @@ linkcheck-online: build ## Also fetch every external URL in the built site (need
 	@$(SITEKIT) linkcheck site --online
 
 clean: ## Remove generated files and the built site (keeps .venv)
-	rm -rf site site-zensical .cache generated docs/assets/diagrams docs/assets/icons docs/services docs/assets/vendor .pytest_cache
+	rm -rf site site-zensical .cache generated docs/assets/diagrams docs/assets/icons docs/assets/sources docs/services docs/assets/vendor .pytest_cache

@@ -20,7 +20,13 @@ def copy_repository(dest: Path) -> Path:
             shutil.copy2(ROOT / name, dest / name)
     ignore = shutil.ignore_patterns("*.tmp", ".*")
     # Copies of what `make` generated, so the render in the copy is incremental.
-    generated = ("generated", "docs/assets/diagrams", "docs/assets/icons", "docs/assets/vendor")
+    generated = (
+        "generated",
+        "docs/assets/diagrams",
+        "docs/assets/icons",
+        "docs/assets/sources",
+        "docs/assets/vendor",
+    )
     for folder in (*generated, "docs/services"):
         if (ROOT / folder).is_dir():
             shutil.copytree(ROOT / folder, dest / folder, ignore=ignore, dirs_exist_ok=True)

@@ -33,6 +33,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from sitekit import freshness, services
+from sitekit.cost.check import check_costs
 from sitekit.pages import FRONT_MATTER, categories, load_front_matter
 from sitekit.paths import DIAGRAMS, DOCS, ROOT, SERVICE_PAGES, DiagramPaths, repo_relative
 
@@ -52,11 +53,14 @@ SECTIONS = [
 ]
 SUMMARY_LENGTH = (60, 200)
 RELATED_COUNT = (2, 4)
+# libyaml when installed: front matter holds the cost models, and pure Python parses slowly.
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Written into docs/ by `make diagrams`, `make pages` and `make vendor`: not authored.
 GENERATED_IN_DOCS = (
     DOCS / "assets" / "diagrams",
     DOCS / "assets" / "icons",
+    DOCS / "assets" / "sources",
     DOCS / "assets" / "vendor",
     SERVICE_PAGES,
 )
@@ -365,6 +369,10 @@ def front_matter_schema(pattern: bool, related: list[str]) -> dict:
             "pages, e.g. [backend-api, storage-first]",
         }
         required += ["category", "related"]
+        properties["cost"] = {
+            "type": ["object", "array"],
+            "x-hint": "the usage model: unit, inputs, usage, not_estimated",
+        }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",
@@ -377,7 +385,7 @@ def front_matter_schema(pattern: bool, related: list[str]) -> dict:
 def key_lines(block: str) -> tuple[dict, dict, list[tuple[str, int]]]:
     """Line of each key, of each list item ``(key, index)``, and keys that appear twice."""
     keys, items, twice = {}, {}, []
-    node = yaml.compose(block)
+    node = yaml.compose(block, Loader=FAST_LOADER)
     for key, value in node.value if isinstance(node, yaml.MappingNode) else []:
         line = key.start_mark.line + 2  # the block starts on line 2, after '---'
         if key.value in keys:
@@ -925,6 +933,7 @@ def collect() -> tuple[list[Problem], int, int]:
         check_snippets(page, config.snippet_bases, ids, report)
     check_nav(config, pages, report)
     check_orphans(config, pages, report)
+    check_costs(pages, report)
     return sorted(report.problems), len(pages), len(modules)
 
 

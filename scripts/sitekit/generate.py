@@ -8,7 +8,8 @@ import json
 import sys
 from collections import defaultdict
 
-from sitekit import freshness, services
+from sitekit import freshness, services, sources
+from sitekit.cost.snippets import snippets as cost_snippets
 from sitekit.pages import authored_pages, categories
 from sitekit.paths import GENERATED, SERVICE_PAGES, write_if_changed
 
@@ -210,7 +211,12 @@ def generate_all() -> int:
             wanted[GENERATED / "related" / f"{page.slug}.md"] = related_snippet(page, by_slug)
     wanted[GENERATED / "catalog.md"] = catalog_snippet(pages, services_by_page(metas))
     wanted.update(freshness.snippets(pages))
+    wanted.update(cost_snippets(pages))
+    wanted.update(sources.outputs())
     changed = [path for path, text in sorted(wanted.items()) if write_if_changed(path, text)]
+    for stale in sources.stale(wanted):
+        stale.unlink()
+        changed.append(stale)
     if SERVICE_PAGES.exists():
         for stale in set(SERVICE_PAGES.glob("*.md")) - set(wanted):
             stale.unlink()

@@ -15,9 +15,10 @@ CATEGORIES_PATH = Path(__file__).parent / "data" / "categories.yml"
 FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 
 
-class FrontMatterLoader(yaml.SafeLoader):
-    """YAML's safe loader, except that an impossible date (``2026-02-30``) stays text instead
-    of raising ValueError, so `make check` can name the file and line."""
+class FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """YAML's safe loader (libyaml's when installed: cost models make front matter long),
+    except that an impossible date (``2026-02-30``) stays text instead of raising ValueError,
+    so `make check` can name the file and line."""
 
 
 def _timestamp(loader: FrontMatterLoader, node: yaml.Node):

@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
+from sitekit import sources
 from sitekit.paths import (
     DIAGRAM_ASSETS,
     GENERATED,
@@ -45,6 +46,7 @@ RENDER_INPUTS = (
     "render.py",
     "svg.py",
     "icons.py",
+    "sources.py",
     "services.py",
     "paths.py",
     "data/services.yml",
@@ -201,8 +203,13 @@ def figure_snippet(diagram: DiagramPaths, inline_svg: str, title: str, step_coun
         f'</span> <span class="diagram__downloads">Download: '
         f'<a href="{asset}.svg" download>SVG</a> · <a href="{asset}.png" download>PNG</a>'
         f"</span></figcaption>\n</figure>\n\n"
-        f'??? example "The code that drew this diagram: `{module}`"\n\n'
-        f'    ```python\n    --8<-- "{module}"\n    ```\n'
+        # The module's code loads when the reader opens the block (sitekit.sources).
+        + sources.details(
+            diagram.module,
+            diagram.page_root,
+            f"The code that drew this diagram: <code>{html.escape(module)}</code>",
+            f"{dom_id}-source",
+        )
     )
 
 
