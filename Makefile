@@ -6,7 +6,6 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 SITEKIT := PYTHONPATH=scripts $(PY) -m sitekit
-MKDOCS := $(VENV)/bin/mkdocs
 # Reproducible sitemap dates; silence Material's banner about MkDocs 2.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export NO_MKDOCS_2_WARNING := 1
@@ -15,7 +14,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup graphviz chromium vendor diagrams pages check build build-zensical serve test bench \
-        linkcheck-online clean new-pattern
+        linkcheck linkcheck-online clean new-pattern
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -75,13 +74,15 @@ check: setup ## Validate pages, front matter, diagrams and navigation (fast)
 new-pattern: setup ## Start a pattern: SLUG=fan-out TITLE="Fan-out" CATEGORY=messaging-and-events
 	@$(SITEKIT) new-pattern --slug "$$SLUG" --title "$$TITLE" --category "$$CATEGORY"
 
-build: pages ## Build the static site into site/ (strict)
-	@$(MKDOCS) build --strict --quiet
-	@echo "site: built into site/"
+# Strict: any MkDocs warning fails the build and is printed (quiet only on success).
+build: pages ## Build the static site into site/ (fails on any warning)
+	@$(SITEKIT) build
 
-build-zensical: pages ## Build the same site with Zensical into site-zensical/
-	@SITE_DIR=site-zensical $(VENV)/bin/zensical build --clean
-	@echo "site: built with Zensical into site-zensical/"
+build-zensical: pages ## Build the same site with Zensical into site-zensical/ (strict)
+	@$(SITEKIT) build --engine zensical --site-dir site-zensical
+
+linkcheck: build ## Build, then check every link, anchor and asset in site/ (what deploy runs)
+	@$(SITEKIT) linkcheck site
 
 # A broken diagram does not stop the server: fix and save it, and the watcher re-renders it.
 serve: setup ## Serve on http://127.0.0.1:8000, re-rendering diagrams on save
@@ -92,7 +93,7 @@ serve: setup ## Serve on http://127.0.0.1:8000, re-rendering diagrams on save
 test: check chromium ## Run every check and test (what CI runs)
 	@$(VENV)/bin/ruff check --quiet scripts diagrams tests
 	@$(VENV)/bin/ruff format --check --quiet scripts diagrams tests
-	@$(MKDOCS) build --strict --quiet
+	@$(SITEKIT) build
 	@$(SITEKIT) linkcheck site
 	@$(PY) -m pytest
 
@@ -103,4 +104,4 @@ linkcheck-online: build ## Also fetch every external URL in the built site (need
 	@$(SITEKIT) linkcheck site --online
 
 clean: ## Remove generated files and the built site (keeps .venv)
-	rm -rf site site-zensical .cache generated docs/assets/diagrams docs/services docs/assets/vendor .pytest_cache
+	rm -rf site site-zensical .cache generated docs/assets/diagrams docs/assets/icons docs/assets/sources docs/services docs/assets/vendor .pytest_cache

@@ -39,19 +39,19 @@ def run_sitekit(*args: str, cwd: Path = ROOT, check: bool = True) -> subprocess.
 
 
 def build_site(root: Path = ROOT, dest: Path | None = None) -> subprocess.CompletedProcess:
-    """Render, generate and build strictly; returns the mkdocs process (check its returncode)."""
+    """Render, generate and build as `make build` does (strict, compacted); returns the build
+    process (check its returncode; its stderr names every warning)."""
     run_sitekit("diagrams", cwd=root)
     run_sitekit("pages", cwd=root)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    command = [str(Path(sys.executable).parent / "mkdocs"), "build", "--strict"]
-    if dest is not None:
-        command += ["--site-dir", str(dest)]
-    return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+    return run_sitekit("build", "--site-dir", str(dest or root / "site"), cwd=root, check=False)
 
 
 def pytest_configure(config):
     """Tests parametrized over the built pages need site/ at collection time: on a fresh
-    checkout (a bare `pytest` without `make test`), build it first."""
+    checkout (a bare `pytest` without `make test`), build it first, once (pytest-xdist
+    workers find it built by the controller)."""
+    if hasattr(config, "workerinput"):
+        return
     if not (SITE / "index.html").exists():
         done = build_site()
         if done.returncode != 0:
@@ -121,7 +121,7 @@ def copy_sources(dest: Path) -> Path:
     import shutil
 
     ignore = shutil.ignore_patterns("__pycache__", "*.tmp")
-    for name in ("diagrams", "scripts", "includes"):
+    for name in ("diagrams", "scripts", "includes", "overrides"):
         shutil.copytree(ROOT / name, dest / name, ignore=ignore)
     shutil.copytree(
         ROOT / "docs",

@@ -20,7 +20,14 @@ def copy_repository(dest: Path) -> Path:
             shutil.copy2(ROOT / name, dest / name)
     ignore = shutil.ignore_patterns("*.tmp", ".*")
     # Copies of what `make` generated, so the render in the copy is incremental.
-    for folder in ("generated", "docs/assets/diagrams", "docs/assets/vendor", "docs/services"):
+    generated = (
+        "generated",
+        "docs/assets/diagrams",
+        "docs/assets/icons",
+        "docs/assets/sources",
+        "docs/assets/vendor",
+    )
+    for folder in (*generated, "docs/services"):
         if (ROOT / folder).is_dir():
             shutil.copytree(ROOT / folder, dest / folder, ignore=ignore, dirs_exist_ok=True)
     for command in ("diagrams", "pages"):
@@ -362,6 +369,52 @@ CASES: dict[str, tuple[Callable[[Path], None], str, int | str, list[str]]] = {
         PAGE,
         "sources/fixture.md",
         ["does not exist in any snippet folder"],
+    ),
+    "facts-checked-missing": (
+        lambda r: edit(r, PAGE, "\nfacts_checked: ", "\n# facts_checked: "),
+        PAGE,
+        1,
+        ["facts_checked: missing on a page with sources", "facts_checked: YYYY-MM-DD"],
+    ),
+    "facts-checked-not-a-date": (
+        lambda r: set_key(r, PAGE, "facts_checked", "last week"),
+        PAGE,
+        "facts_checked:",
+        ["'last week' is not a date", "as YYYY-MM-DD"],
+    ),
+    "facts-checked-impossible-date": (
+        lambda r: set_key(r, PAGE, "facts_checked", "2026-02-30"),
+        PAGE,
+        "facts_checked:",
+        ["'2026-02-30' is not a day of the calendar"],
+    ),
+    "facts-checked-in-the-future": (
+        lambda r: set_key(r, PAGE, "facts_checked", "2999-01-01"),
+        PAGE,
+        "facts_checked:",
+        ["2999-01-01 is in the future", "today is"],
+    ),
+    "facts-checked-not-shown": (
+        lambda r: edit(r, PAGE, f'--8<-- "facts/patterns/{SLUG}.md"\n', ""),
+        PAGE,
+        "## Sources",
+        [f"add --8<-- \"facts/patterns/{SLUG}.md\" under '## Sources'"],
+    ),
+    "facts-checked-shown-elsewhere": (
+        lambda r: (
+            edit(
+                r,
+                PAGE,
+                f'--8<-- "facts/patterns/{SLUG}.md"\n',
+                "",
+            )
+            or edit(
+                r, PAGE, "## Trade-offs\n", f'## Trade-offs\n\n--8<-- "facts/patterns/{SLUG}.md"\n'
+            )
+        ),
+        PAGE,
+        f'"facts/patterns/{SLUG}.md"',
+        ["belongs in the '## Sources' section"],
     ),
     "related-snippet-missing": (
         lambda r: edit(r, PAGE, f'--8<-- "related/patterns/{SLUG}.md"\n', ""),

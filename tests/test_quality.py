@@ -28,28 +28,27 @@ def _url(base: str, page: str) -> str:
 
 
 @pytest.fixture(scope="module", params=["light", "dark"])
-def palette_context(request, browser):
+def palette_tab(request, browser):
+    """One tab per palette (per pytest-xdist worker), reused page after page: a new context
+    for each page cost more than the axe run itself."""
     context = browser.new_context(
         color_scheme=request.param, viewport={"width": 1280, "height": 900}
     )
-    yield request.param, context
+    tab = context.new_page()
+    yield request.param, tab
     context.close()
 
 
 @pytest.mark.parametrize("page_path", PAGES)
-def test_axe_finds_no_wcag_violations(palette_context, base_url, page_path):
+def test_axe_finds_no_wcag_violations(palette_tab, base_url, page_path):
     from axe_playwright_python.sync_playwright import Axe
 
-    scheme, context = palette_context
-    tab = context.new_page()
-    try:
-        tab.goto(_url(base_url, page_path), wait_until="load")
-        expected = "slate" if scheme == "dark" else "default"
-        assert tab.get_attribute("body", "data-md-color-scheme") == expected
-        results = Axe().run(tab, options=WCAG)
-        assert results.violations_count == 0, results.generate_report()
-    finally:
-        tab.close()
+    scheme, tab = palette_tab
+    tab.goto(_url(base_url, page_path), wait_until="load")
+    expected = "slate" if scheme == "dark" else "default"
+    assert tab.get_attribute("body", "data-md-color-scheme") == expected
+    results = Axe().run(tab, options=WCAG)
+    assert results.violations_count == 0, results.generate_report()
 
 
 def test_no_request_leaves_the_local_server(browser, base_url):
@@ -65,10 +64,17 @@ def test_no_request_leaves_the_local_server(browser, base_url):
             else None
         ),
     )
-    tab = context.new_page()
-    for page_path in PAGES:
-        tab.goto(_url(base_url, page_path), wait_until="networkidle")
+    # Several tabs load at once, each until the network is idle (requests made after load
+    # count too): the idle waits overlap instead of adding up page after page.
+    tabs = [context.new_page() for _ in range(6)]
+    for start in range(0, len(PAGES), len(tabs)):
+        batch = list(zip(tabs, PAGES[start : start + len(tabs)], strict=False))
+        for tab, page_path in batch:
+            tab.goto(_url(base_url, page_path), wait_until="commit")
+        for tab, _ in batch:
+            tab.wait_for_load_state("networkidle")
     # Search too: its worker and index must be local.
+    tab = tabs[0]
     tab.goto(base_url)
     tab.locator("input.md-search__input").click(timeout=5_000)
     tab.locator("input.md-search__input").press_sequentially("lambda")

@@ -4,6 +4,7 @@ requests write nothing."""
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import shutil
@@ -62,6 +63,8 @@ def test_new_pattern_checks_renders_builds_and_appears(repo, tmp_path):
     page = repo / "docs/patterns/scaffold-probe.md"
     module = repo / "diagrams/patterns/scaffold-probe.py"
     assert page.is_file() and module.is_file()
+    # The new page says its facts were checked today, the day its author starts checking them.
+    assert f"\nfacts_checked: {datetime.date.today().isoformat()}  #" in page.read_text()
 
     # Only the nav line was added to mkdocs.yml, in alphabetical order.
     config_after = (repo / "mkdocs.yml").read_text(encoding="utf-8")
@@ -98,6 +101,7 @@ def test_new_pattern_checks_renders_builds_and_appears(repo, tmp_path):
     assert '<figure class="diagram" id="d-patterns-scaffold-probe"' in html
     assert re.search(r'<ol class="diagram-steps"[^>]*>\s*<li data-step="1"', html)
     assert len(re.findall(r"<li data-step=", html)) == 2
+    assert re.search(r'<h2 id="sources">.*?</h2>\s*<p class="facts-checked">', html, re.S)
     assert (site / "assets/diagrams/patterns/scaffold-probe.svg").is_file()
     assert 'href="patterns/scaffold-probe/"' in (site / "index.html").read_text(encoding="utf-8")
     assert "Scaffold probe" in (site / "patterns/backend-api/index.html").read_text(

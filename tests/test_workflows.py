@@ -84,7 +84,11 @@ def test_deploy_builds_with_make_and_publishes_to_pages_from_main():
     workflow = load(GITHUB / "workflows" / "deploy.yml")
     assert triggers(workflow)["push"]["branches"] == ["main"]
     commands = run_commands(workflow)
-    assert make_targets(commands) == ["build"]
+    # `make linkcheck` builds strictly, then checks site/: nothing is published unchecked.
+    assert make_targets(commands) == ["linkcheck"]
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^linkcheck: build\b", makefile, re.M), "linkcheck must build first"
+    assert re.search(r"^linkcheck:.*\n(\t.*\n)*\t.*SITEKIT\) linkcheck site", makefile, re.M)
     assert any(re.match(r"apt-get install .*\bgraphviz\b", c) for c in commands), commands
     steps = [s for job in workflow["jobs"].values() for s in job.get("steps", [])]
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages"))

@@ -15,6 +15,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("watch", help="re-render diagrams and pages when their sources change")
     commands.add_parser("bench", help="print timings and page weights for this machine")
     commands.add_parser("check", help="validate every page, diagram and the navigation")
+    build = commands.add_parser("build", help="build the site strictly (fails on any warning)")
+    build.add_argument("--engine", choices=["mkdocs", "zensical"], default="mkdocs")
+    build.add_argument("--site-dir", default="site")
     linkcheck = commands.add_parser("linkcheck", help="check every link in the built site")
     linkcheck.add_argument("site", nargs="?", default="site")
     linkcheck.add_argument("--online", action="store_true", help="also fetch external URLs")
@@ -44,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
         from sitekit.check import main as check
 
         return check()
+    if args.command == "build":
+        from sitekit.build import build
+
+        return build(args.engine, args.site_dir)
     if args.command == "linkcheck":
         from sitekit.linkcheck import main as linkcheck
 

@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from sitekit import phases, weight
 from sitekit.paths import DOCS, ROOT, diagram_modules
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -29,7 +30,7 @@ def _env(root: Path) -> dict[str, str]:
 
 def _copy(dest: Path) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", "services", "diagrams", "*.tmp")
-    for name in ("diagrams", "scripts", "includes", "docs"):
+    for name in ("diagrams", "scripts", "includes", "overrides", "docs"):
         shutil.copytree(
             ROOT / name,
             dest / name,
@@ -106,7 +107,7 @@ def bench_build(work: Path) -> dict:
     config = config.replace("extra_javascript:\n", "extra_javascript: []\n")
     (plain / "mkdocs.yml").write_text(config + "\n")
     shutil.rmtree(plain / "docs" / "assets" / "diagrams")
-    build = [MKDOCS, "build", "--quiet", "--site-dir"]
+    build = [MKDOCS, "build", "--strict", "--site-dir"]
     ours_t = _median([_timed(build + [str(work / f"o{i}")], ours) for i in range(RUNS)])
     plain_t = _median([_timed(build + [str(work / f"p{i}")], plain) for i in range(RUNS)])
     return {"ours": ours_t, "plain": plain_t, "site": work / "o0"}
@@ -186,6 +187,8 @@ def main() -> int:
         )
         print(f"  largest diagram        {name} {size / 1024:.0f} KB (target < 250 KB)")
         print(f"  navigation to interactive diagram (headless Chromium) {w['ready'] * 1000:.0f} ms")
+        weight.report(b["site"])
+    phases.report()
     return 0
 
 

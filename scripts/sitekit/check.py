@@ -32,8 +32,9 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft202012Validator
 
-from sitekit import services
-from sitekit.pages import FRONT_MATTER, categories
+from sitekit import freshness, services
+from sitekit.cost.check import check_costs
+from sitekit.pages import FRONT_MATTER, categories, load_front_matter
 from sitekit.paths import DIAGRAMS, DOCS, ROOT, SERVICE_PAGES, DiagramPaths, repo_relative
 
 CONFIG = ROOT / "mkdocs.yml"
@@ -52,9 +53,17 @@ SECTIONS = [
 ]
 SUMMARY_LENGTH = (60, 200)
 RELATED_COUNT = (2, 4)
+# libyaml when installed: front matter holds the cost models, and pure Python parses slowly.
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Written into docs/ by `make diagrams`, `make pages` and `make vendor`: not authored.
-GENERATED_IN_DOCS = (DOCS / "assets" / "diagrams", DOCS / "assets" / "vendor", SERVICE_PAGES)
+GENERATED_IN_DOCS = (
+    DOCS / "assets" / "diagrams",
+    DOCS / "assets" / "icons",
+    DOCS / "assets" / "sources",
+    DOCS / "assets" / "vendor",
+    SERVICE_PAGES,
+)
 
 # Every message the check prints: what is wrong, then how to fix it.
 MESSAGES = {
@@ -305,7 +314,7 @@ def read_page(path: Path, report: Report) -> Page:
         report(page.file, 1, "no-front-matter")
         return page
     try:
-        meta = yaml.safe_load(match[1])
+        meta = load_front_matter(match[1])
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -341,6 +350,7 @@ def front_matter_schema(pattern: bool, related: list[str]) -> dict:
         # Material for MkDocs' own keys.
         "hide": {"type": "array", "x-hint": "a list of parts to hide, e.g. [toc]"},
         "search": {"type": "object", "x-hint": "e.g. {exclude: true}"},
+        freshness.KEY: freshness.SCHEMA,
     }
     required = ["title", "summary"]
     if pattern:
@@ -359,6 +369,10 @@ def front_matter_schema(pattern: bool, related: list[str]) -> dict:
             "pages, e.g. [backend-api, storage-first]",
         }
         required += ["category", "related"]
+        properties["cost"] = {
+            "type": ["object", "array"],
+            "x-hint": "the usage model: unit, inputs, usage, not_estimated",
+        }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",
@@ -371,7 +385,7 @@ def front_matter_schema(pattern: bool, related: list[str]) -> dict:
 def key_lines(block: str) -> tuple[dict, dict, list[tuple[str, int]]]:
     """Line of each key, of each list item ``(key, index)``, and keys that appear twice."""
     keys, items, twice = {}, {}, []
-    node = yaml.compose(block)
+    node = yaml.compose(block, Loader=FAST_LOADER)
     for key, value in node.value if isinstance(node, yaml.MappingNode) else []:
         line = key.start_mark.line + 2  # the block starts on line 2, after '---'
         if key.value in keys:
@@ -857,7 +871,8 @@ def generated(path: Path) -> bool:
 
 
 def check_orphans(config: Config, pages: dict[str, Page], report: Report) -> None:
-    """Files in docs/ and includes/ that no page, stylesheet, script or mkdocs.yml uses."""
+    """Files in docs/ and includes/ that no page, stylesheet, script, theme override or
+    mkdocs.yml uses."""
     assets = sorted(
         p
         for p in DOCS.rglob("*")
@@ -872,6 +887,8 @@ def check_orphans(config: Config, pages: dict[str, Page], report: Report) -> Non
         for p in assets
         if p.suffix in (".css", ".js", ".html", ".svg")
     )
+    overrides = ROOT / "overrides"  # the theme's custom_dir (search worker, language)
+    sources.update((p, p.read_text(encoding="utf-8")) for p in sorted(overrides.rglob("*.html")))
     for asset in assets:
         name = re.compile(rf"(?<![\w.-]){re.escape(asset.name)}(?![\w-])")
         if not any(name.search(text) for path, text in sources.items() if path != asset):
@@ -902,6 +919,7 @@ def collect() -> tuple[list[Problem], int, int]:
         if page.is_pattern and not SLUG.match(page.slug.removeprefix("patterns/")):
             report(page.file, 1, "bad-page-slug")
         check_front_matter(page, patterns, report)
+        freshness.check(page, report)
         check_headings(page, report)
         check_link_refs(page, shared, report)
         title = page.meta.get("title")
@@ -915,6 +933,7 @@ def collect() -> tuple[list[Problem], int, int]:
         check_snippets(page, config.snippet_bases, ids, report)
     check_nav(config, pages, report)
     check_orphans(config, pages, report)
+    check_costs(pages, report)
     return sorted(report.problems), len(pages), len(modules)
 
 

@@ -9,7 +9,8 @@ import re
 import sys
 from collections import defaultdict
 
-from sitekit import services
+from sitekit import freshness, services, sources
+from sitekit.cost.snippets import snippets as cost_snippets
 from sitekit.pages import authored_pages, categories
 from sitekit.paths import GENERATED, SERVICE_PAGES, write_if_changed
 
@@ -80,7 +81,8 @@ def catalog_snippet(pages, used: dict[str, list[str]]) -> str:
         f'<output class="catalog-filter__count" aria-live="polite">Showing all {len(rows)} '
         "patterns</output>\n"
         "</form>\n"
-        '<table class="catalog" id="catalog">\n<thead><tr><th scope="col">Pattern</th>'
+        # The summaries repeat each page's own: out of the search index, so the page ranks.
+        '<table class="catalog" id="catalog" data-search-exclude>\n<thead><tr><th scope="col">Pattern</th>'
         '<th scope="col">What it does</th><th scope="col">Category</th>'
         '<th scope="col">AWS services</th></tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n"
         '<tr class="catalog__empty" hidden><td colspan="4">No pattern matches both filters. '
@@ -101,7 +103,7 @@ def service_page(key: str, uses: list[dict], titles: dict[str, str], patterns: s
         f"summary: {json.dumps(entry['description'])}",
         # Rank a pattern's own page above the service pages that quote its roles.
         "search:",
-        "  boost: 0.5",
+        "  boost: 0.3",
         "---",
         "",
         f"# {entry['name']}",
@@ -153,6 +155,8 @@ def services_index(used: dict[str, list[dict]]) -> str:
         "title: Services",
         "summary: Every AWS service drawn in a diagram on this "
         "site, grouped by AWS category, with the patterns that use it.",
+        "search:",  # a list of names: rank the pages that explain them first
+        "  boost: 0.3",
         "---",
         "",
         "# Services",
@@ -222,7 +226,13 @@ def generate_all() -> int:
         if page.is_pattern:
             wanted[GENERATED / "related" / f"{page.slug}.md"] = related_snippet(page, by_slug)
     wanted[GENERATED / "catalog.md"] = catalog_snippet(pages, services_by_page(metas))
+    wanted.update(freshness.snippets(pages))
+    wanted.update(cost_snippets(pages))
+    wanted.update(sources.outputs())
     changed = [path for path, text in sorted(wanted.items()) if write_if_changed(path, text)]
+    for stale in sources.stale(wanted):
+        stale.unlink()
+        changed.append(stale)
     if SERVICE_PAGES.exists():
         for stale in set(SERVICE_PAGES.glob("*.md")) - set(wanted):
             stale.unlink()

@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
+from sitekit import sources
 from sitekit.paths import (
     DIAGRAM_ASSETS,
     GENERATED,
@@ -41,7 +42,16 @@ class RenderError(Exception):
 
 
 # The files that shape a rendered diagram; editing other tooling re-renders nothing.
-RENDER_INPUTS = ("draw.py", "render.py", "svg.py", "services.py", "paths.py", "data/services.yml")
+RENDER_INPUTS = (
+    "draw.py",
+    "render.py",
+    "svg.py",
+    "icons.py",
+    "sources.py",
+    "services.py",
+    "paths.py",
+    "data/services.yml",
+)
 
 
 def toolchain_hash() -> bytes:
@@ -221,8 +231,13 @@ def figure_snippet(
         f'</span> <span class="diagram__downloads">Download: '
         f'<a href="{asset}.svg" download>SVG</a> · <a href="{asset}.png" download>PNG</a>'
         f"</span></figcaption>\n</figure>\n\n"
-        f'??? example "The code that drew this diagram: `{module}`"\n\n'
-        f'    ```python\n    --8<-- "{module}"\n    ```\n'
+        # The module's code loads when the reader opens the block (sitekit.sources).
+        + sources.details(
+            diagram.module,
+            diagram.page_root,
+            f"The code that drew this diagram: <code>{html.escape(module)}</code>",
+            f"{dom_id}-source",
+        )
     )
 
 
@@ -346,6 +361,9 @@ def render_all(force: bool = False, only: list[Path] | None = None, quiet: bool 
             except RenderError as exc:
                 failures.append(str(exc))
                 print(f"error: {exc}", file=sys.stderr, flush=True)
+    from sitekit import icons
+
+    icons.sync()  # the shared icon files the inline figures reference
     total = time.perf_counter() - started
     print(
         f"diagrams: {len(todo) - len(failures)} rendered, {checked - len(todo)} up to date, "

@@ -11,6 +11,7 @@ leaves the tree untouched.
 
 from __future__ import annotations
 
+import datetime
 import re
 import string
 import sys
@@ -20,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from sitekit.check import RELATED_COUNT, SLUG, mapping_get, nav_key
-from sitekit.pages import FRONT_MATTER, categories
+from sitekit.pages import FRONT_MATTER, categories, load_front_matter
 from sitekit.paths import DIAGRAMS, DOCS, ROOT, atomic_write
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -48,7 +49,7 @@ def _patterns() -> dict[str, tuple[str, str]]:
     for path in sorted((DOCS / "patterns").glob("*.md")):
         match = FRONT_MATTER.match(path.read_text(encoding="utf-8"))
         try:
-            meta = yaml.safe_load(match.group(1)) if match else {}
+            meta = load_front_matter(match.group(1)) if match else {}
         except yaml.YAMLError:
             meta = {}
         meta = meta if isinstance(meta, dict) else {}
@@ -158,6 +159,7 @@ def plan(slug: str, title: str, category: str) -> Plan:
         "slug": slug,
         "category": category,
         "related": ", ".join(related_for(slug, category)),
+        "today": datetime.date.today().isoformat(),
     }
     page_text = string.Template((TEMPLATES / "pattern.md").read_text(encoding="utf-8"))
     module_text = (TEMPLATES / "pattern.py").read_text(encoding="utf-8")

@@ -1,9 +1,12 @@
 """Turn Graphviz's SVG into a clean, self-contained, deterministic, accessible figure.
 
 Graphviz points each icon at an absolute path in site-packages, gives clusters the graph's id,
-and adds a version comment. Here every icon becomes one shrunken PNG data URI per file
-(a <symbol> in <defs>, drawn with <use>), every id gets the diagram's prefix, nodes and steps
-get data attributes for the page script, and a <title>/<desc> text alternative is added.
+and adds a version comment. Here every icon is defined once per SVG (a <symbol> in <defs>,
+drawn with <use>): in the SVG inlined in a page, the symbol points at the shared, cacheable
+file /assets/icons/<library path>.png that sitekit.icons writes, so a page carries no image
+bytes; in the downloadable SVG it is a shrunken PNG data URI, so the file stands alone. Every
+id gets the diagram's prefix, nodes and steps get data attributes for the page script, and a
+<title>/<desc> text alternative is added.
 """
 
 from __future__ import annotations
@@ -38,19 +41,28 @@ def _q(tag: str) -> str:
 
 
 @functools.cache
-def icon_data_uri(path: str) -> str:
-    """The icon shrunk to ICON_PIXELS square, as a PNG data URI (same bytes on every run)."""
+def icon_png(path: str) -> bytes:
+    """The icon shrunk to ICON_PIXELS square, as PNG bytes (the same on every run)."""
     with Image.open(path) as image:
         small = image.convert("RGBA").resize((ICON_PIXELS, ICON_PIXELS), Image.LANCZOS)
     buffer = io.BytesIO()
     small.save(buffer, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return buffer.getvalue()
+
+
+def icon_data_uri(path: str) -> str:
+    return "data:image/png;base64," + base64.b64encode(icon_png(path)).decode("ascii")
+
+
+def icon_name(path: str) -> str:
+    """``aws/compute/lambda.png`` from ``.../site-packages/resources/aws/compute/lambda.png``:
+    the icon's path in the diagrams library, which is also its path under /assets/icons/."""
+    return path.split("/resources/", 1)[-1]
 
 
 def _icon_key(path: str) -> str:
     """``aws-compute-lambda`` from ``.../site-packages/resources/aws/compute/lambda.png``."""
-    rel = path.split("/resources/", 1)[-1]
-    return re.sub(r"[^a-z0-9]+", "-", Path(rel).with_suffix("").as_posix().lower())
+    return re.sub(r"[^a-z0-9]+", "-", Path(icon_name(path)).with_suffix("").as_posix().lower())
 
 
 def _text_of(element: ET.Element) -> str:
@@ -233,7 +245,9 @@ def clean(
                     "width": width,
                     "height": height,
                     "preserveAspectRatio": image.get("preserveAspectRatio", "xMinYMin meet"),
-                    HREF: icon_data_uri(href),
+                    HREF: icon_data_uri(href)
+                    if page_root is None
+                    else f"{page_root}assets/icons/{icon_name(href)}",
                 },
             )
         use = ET.Element(
