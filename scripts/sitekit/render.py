@@ -46,6 +46,7 @@ RENDER_INPUTS = (
     "draw.py",
     "render.py",
     "svg.py",
+    "layouts.py",
     "icons.py",
     "sources.py",
     "services.py",
@@ -209,24 +210,30 @@ def toolbar(dom_id: str, title: str, has_steps: bool) -> str:
     return f'<div class="diagram__toolbar" id="{dom_id}-toolbar" hidden>{steps}{zoom}</div>\n'
 
 
+def _single_quoted(text: str) -> str:
+    return html.escape(text, quote=False).replace("'", "&#x27;")
+
+
 def figure_snippet(
-    diagram: DiagramPaths, inline_svg: str, title: str, step_count: int = 0, tall_svg: str = ""
+    diagram: DiagramPaths, inline_svg: str, title: str, step_count: int = 0, tall: str = ""
 ) -> str:
-    """The Markdown snippet a page includes: controls, the inline SVG (and its top-to-bottom
-    layout for narrow screens, which diagram.js swaps in when it reads better), downloads,
-    the source."""
+    """The Markdown snippet a page includes: controls, the inline SVG (with, for a wide
+    diagram, the coordinates of its top-to-bottom layout, which diagram.js applies when that
+    reads better on the screen), downloads, the source."""
     asset = f"{diagram.page_root}assets/diagrams/{diagram.diagram_id}"
     module = repo_relative(diagram.module)
     dom_id = diagram.dom_id
     return (
         f'<figure class="diagram" id="{dom_id}" data-diagram="{diagram.diagram_id}" '
-        f'data-steps="{step_count}">\n'
+        f'data-steps="{step_count}"'
+        # JSON in single quotes: its many double quotes need no escaping (and no bytes).
+        + (f" data-tall='{_single_quoted(tall)}'" if tall else "")
+        + ">\n"
         + toolbar(dom_id, title, step_count > 0)
         # Filled by diagram.js with the current step's caption; read out when it changes
         # (a live region must be in the page, not hidden, before its text changes).
         + f'<p class="diagram__status" id="{dom_id}-status" aria-live="polite"></p>\n'
-        f'<div class="diagram__canvas"><div class="diagram__viewport">\n{inline_svg}{tall_svg}'
-        "</div></div>\n"
+        f'<div class="diagram__canvas"><div class="diagram__viewport">\n{inline_svg}</div></div>\n'
         f'<figcaption class="diagram__caption"><span class="diagram__title">{html.escape(title)}'
         f'</span> <span class="diagram__downloads">Download: '
         f'<a href="{asset}.svg" download>SVG</a> · <a href="{asset}.png" download>PNG</a>'
@@ -258,7 +265,7 @@ def steps_snippet(diagram: DiagramPaths, recording) -> str:
 
 def render_one(diagram: DiagramPaths) -> dict:
     """Render one module; on any failure remove its outputs and raise RenderError."""
-    from sitekit import draw, svg  # imported here so a no-op run never loads diagrams
+    from sitekit import draw, layouts, svg  # imported here: a no-op run never loads diagrams
 
     try:
         module = load_module(diagram.module)
@@ -269,13 +276,10 @@ def render_one(diagram: DiagramPaths) -> dict:
         tall = ""
         if recording.direction == "LR":  # drawn wide: also lay it out for narrow screens
             narrow = draw.record(repo_relative(diagram.module), module.draw, layout="TB")
-            tall = svg.clean(
-                run_dot(narrow.source, "svg"),
-                narrow,
-                f"{diagram.dom_id}-tall",
-                diagram.page_root,
-                tall=True,
+            tall_svg = svg.clean(
+                run_dot(narrow.source, "svg"), narrow, diagram.dom_id, diagram.page_root
             )
+            tall = layouts.tall_layout(inline, tall_svg, diagram.dom_id)
         download = svg.clean(raw, recording, diagram.dom_id, None)
     except RenderError:
         remove_outputs(diagram)

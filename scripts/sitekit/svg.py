@@ -131,18 +131,9 @@ def _position(group: ET.Element) -> tuple[float, float]:
     return 0.0, 0.0
 
 
-def clean(
-    raw_svg: bytes,
-    recording: Recording,
-    dom_id: str,
-    page_root: str | None,
-    *,
-    tall: bool = False,
-) -> str:
+def clean(raw_svg: bytes, recording: Recording, dom_id: str, page_root: str | None) -> str:
     """Rewrite Graphviz output. With ``page_root`` set, nodes link to their service pages
-    relative to the page that inlines the SVG; without it (the download file) nothing links.
-    ``tall`` marks the top-to-bottom layout for narrow screens: hidden until the page script
-    chooses it (``dom_id`` then ends in ``-tall``, so its ids stay apart)."""
+    relative to the page that inlines the SVG; without it (the download file) nothing links."""
     root = ET.fromstring(raw_svg)
     nodes = {n.node_id: n for n in recording.nodes}
 
@@ -157,9 +148,6 @@ def clean(
         root.set("aria-labelledby", f"{dom_id}-title")
         root.set("aria-describedby", f"{dom_id}-desc")
     root.set("class", "diagram__svg")
-    if tall:
-        root.set("data-layout", "tall")
-        root.set("hidden", "hidden")
     title = ET.Element(_q("title"), id=f"{dom_id}-title")
     title.text = recording.title
     desc = ET.Element(_q("desc"), id=f"{dom_id}-desc")
@@ -264,6 +252,8 @@ def clean(
         parent.insert(list(parent).index(image), use)
         parent.remove(image)
     _put_nodes_in_step_order(graph, recording)
+    if page_root is not None:
+        _leave_text_style_to_css(root)
     ET.indent(root, space="")
     return ET.tostring(root, encoding="unicode") + "\n"
 
@@ -310,6 +300,19 @@ def _put_number_on_arrow(edge: ET.Element) -> None:
     text.set("stroke-width", "5")
     text.set("stroke-linejoin", "round")
     text.set("paint-order", "stroke")
+
+
+# Text styles diagram.css sets for every inline figure (it recolours text for the palette
+# anyway); the downloadable SVG keeps them, as it has no style sheet.
+PAGE_STYLED = ("font-family", "fill", "stroke", "stroke-width", "stroke-linejoin", "paint-order")
+
+
+def _leave_text_style_to_css(root: ET.Element) -> None:
+    """Drop from the inline SVG's text what the page's style sheet says: each page carries
+    fewer bytes."""
+    for text in root.iter(_q("text")):
+        for name in PAGE_STYLED:
+            text.attrib.pop(name, None)
 
 
 def _put_nodes_in_step_order(graph: ET.Element, recording: Recording) -> None:

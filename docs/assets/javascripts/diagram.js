@@ -28,7 +28,7 @@
   const DRAG_SLOP = 6; // px a pointer may travel and still count as a click, not a drag
   const HALO_PAD = 6; // px around a node's drawing for its focus ring and highlight
   const SVG_NS = "http://www.w3.org/2000/svg";
-  const XLINK_NS = "http://www.w3.org/1999/xlink";
+  const SHAPES = "path, polygon, polyline, ellipse, text, use"; // as sitekit.layouts lists
 
   /** Controllers of the diagrams on the current page. */
   const active = new Set();
@@ -59,15 +59,14 @@
 
   /** The drawing's size for a frame: fit it whole (inline: at most Graphviz's own size, and
      at most most of the screen's height), unless that shrinks its labels below the floor. */
-  function sizeFor(svg, canvas, full) {
-    const box = svg.viewBox.baseVal;
+  function sizeFor(box, font, canvas, full) {
     const narrow = matchMedia(NARROW).matches;
     const floor = full ? FLOOR_FULL : narrow ? FLOOR_NARROW : FLOOR_WIDE;
     const frameWidth = canvas.clientWidth;
     const frameHeight = full ? canvas.clientHeight : innerHeight * (narrow ? 0.6 : 0.75);
     let scale = Math.min(frameWidth / box.width, frameHeight / box.height);
     if (!full) scale = Math.min(scale, NATURAL);
-    scale = Math.max(scale, floor / smallestFontOf(svg));
+    scale = Math.max(scale, floor / font);
     return { width: box.width * scale, height: box.height * scale, frameWidth, frameHeight };
   }
 
@@ -76,43 +75,39 @@
       .map((text) => parseFloat(getComputedStyle(text).fontSize) || 14));
   }
 
-  /** A diagram drawn wide also comes laid out top to bottom (hidden). Keep the layout that
-     shows the whole width at a legible size (the wide one when both do, the one that needs
-     less sideways panning when neither does) and drop the other. The tall one's ids carry
-     a "-tall" suffix in the HTML; it takes the wide one's ids, so links into the diagram
-     (#...-n2, #...-step-3) work whichever layout the reader got. */
-  function chooseLayout(figure, canvas) {
-    const wide = figure.querySelector("svg.diagram__svg:not([data-layout])");
-    const tall = figure.querySelector("svg.diagram__svg[data-layout=tall]");
-    if (!tall) return wide;
-    const overflow = (svg) => sizeFor(svg, canvas, false).width / canvas.clientWidth;
-    if (overflow(wide) <= 1.01 || overflow(wide) <= overflow(tall)) {
-      tall.remove();
-      return wide;
+  /** A diagram drawn wide also comes with the coordinates of its top-to-bottom layout
+     (data-tall, written by sitekit.layouts). Keep the layout that shows the whole width at a
+     legible size (the wide one when both do, else the one that needs less sideways
+     panning); to switch, move every shape of the one inline SVG to its tall coordinates.
+     Ids do not change, so links into the diagram (#...-n2, #...-step-3) keep working. */
+  function chooseLayout(figure, svg, canvas) {
+    if (!figure.dataset.tall) return;
+    const tall = JSON.parse(figure.dataset.tall);
+    const [width, height] = tall.viewBox.split(" ").slice(2).map(Number);
+    const font = smallestFontOf(svg);
+    const overflow = (box) => sizeFor(box, font, canvas, false).width / canvas.clientWidth;
+    const wide = overflow(svg.viewBox.baseVal);
+    if (wide <= 1.01 || wide <= overflow({ width, height })) return;
+    for (const name of ["viewBox", "width", "height"]) svg.setAttribute(name, tall[name]);
+    for (const [id, [transform, shapes]] of Object.entries(tall.elements)) {
+      const owner = svg.querySelector(`#${CSS.escape(`${figure.id}-${id}`)}`);
+      if (transform) owner.setAttribute("transform", transform);
+      const own = [...owner.querySelectorAll(SHAPES)]
+        .filter((shape) => shape.parentElement.closest("[id]") === owner);
+      own.forEach((shape, index) => {
+        const at = shapes[index];
+        if (typeof at === "string") shape.setAttribute(shape.localName === "path" ? "d" : "points", at);
+        else if (shape.localName === "ellipse") [["cx", at[0]], ["cy", at[1]]].forEach(([n, v]) => shape.setAttribute(n, v));
+        else [["x", at[0]], ["y", at[1]]].forEach(([n, v]) => shape.setAttribute(n, v));
+      });
     }
-    wide.remove();
-    const from = `${figure.id}-tall-`;
-    const to = `${figure.id}-`;
-    const rename = (value) => (value.startsWith(from) ? to + value.slice(from.length) : value);
-    for (const element of [tall, ...tall.querySelectorAll("[id], [aria-labelledby], " +
-      "[aria-describedby], use")]) {
-      if (element.id) element.id = rename(element.id);
-      for (const name of ["aria-labelledby", "aria-describedby"]) {
-        const value = element.getAttribute(name);
-        if (value) element.setAttribute(name, value.split(" ").map(rename).join(" "));
-      }
-      const href = element.getAttributeNS(XLINK_NS, "href");
-      if (href?.startsWith("#")) element.setAttributeNS(XLINK_NS, "xlink:href", `#${rename(href.slice(1))}`);
-    }
-    tall.removeAttribute("data-layout");
-    tall.dataset.chosen = "tall";
-    tall.removeAttribute("hidden"); // an SVG element has no .hidden property
-    return tall;
+    figure.dataset.layout = "tall";
   }
 
   function createDiagram(figure) {
     const canvas = figure.querySelector(".diagram__canvas");
-    const svg = chooseLayout(figure, canvas);
+    const svg = figure.querySelector("svg.diagram__svg");
+    chooseLayout(figure, svg, canvas);
     const viewport = figure.querySelector(".diagram__viewport");
     const toolbar = figure.querySelector(".diagram__toolbar");
     const status = figure.querySelector(".diagram__status");
@@ -481,7 +476,8 @@
 
     function fit() {
       const full = isFullscreen();
-      const { width, height, frameWidth, frameHeight } = sizeFor(svg, canvas, full);
+      const { width, height, frameWidth, frameHeight } =
+        sizeFor(svg.viewBox.baseVal, smallestFontOf(svg), canvas, full);
       svg.style.maxWidth = "none";
       svg.style.maxHeight = "none";
       svg.style.width = `${full ? Math.max(width, frameWidth) : width}px`;
