@@ -244,3 +244,22 @@ def test_diagram_is_legible_and_steps_read_well(tabs, base_url, page_slug, viewp
             if full["fills"] < 0.95 or full["screen"] < 0.9:
                 problems.append(f"{dom_id}: full screen does not fill the screen: {full}")
     assert problems == [], "\n".join(problems)
+
+
+def test_a_wide_diagram_is_laid_out_top_to_bottom_on_a_phone(tabs, base_url):
+    """The data lake is drawn left to right (the issue's worst page: 3.3 px labels on a
+    phone). On a phone the page lays it out top to bottom instead: the whole width shows at
+    a legible size, with no sideways panning, and its steps still walk through."""
+    tab = tabs("phone")
+    tab.goto(f"{base_url}data-lake/")
+    tab.wait_for_selector("figure#d-data-lake[data-ready]", state="attached")
+    found = tab.evaluate("""() => {
+        const figure = document.getElementById('d-data-lake');
+        const svg = figure.querySelector('svg.diagram__svg');
+        const box = svg.viewBox.baseVal;
+        figure.querySelector('[data-action=next]').click();
+        return {layout: figure.dataset.layout, tall: box.height > box.width,
+                panned: figure.classList.contains('diagram--panned'),
+                lit: [...svg.querySelectorAll('.is-current')].length};
+    }""")
+    assert found == {"layout": "tall", "tall": True, "panned": False, "lit": 3}, found

@@ -79,7 +79,8 @@
      (data-tall, written by sitekit.layouts). Keep the layout that shows the whole width at a
      legible size (the wide one when both do, else the one that needs less sideways
      panning); to switch, move every shape of the one inline SVG to its tall coordinates.
-     Ids do not change, so links into the diagram (#...-n2, #...-step-3) keep working. */
+     Ids do not change, so links into the diagram (#...-n2, #...-step-3) keep working.
+     Chosen once per page view; after a rotation, fit() still keeps the labels legible. */
   function chooseLayout(figure, svg, canvas) {
     if (!figure.dataset.tall) return;
     const tall = JSON.parse(figure.dataset.tall);
@@ -95,10 +96,14 @@
       const own = [...owner.querySelectorAll(SHAPES)]
         .filter((shape) => shape.parentElement.closest("[id]") === owner);
       own.forEach((shape, index) => {
-        const at = shapes[index];
-        if (typeof at === "string") shape.setAttribute(shape.localName === "path" ? "d" : "points", at);
-        else if (shape.localName === "ellipse") [["cx", at[0]], ["cy", at[1]]].forEach(([n, v]) => shape.setAttribute(n, v));
-        else [["x", at[0]], ["y", at[1]]].forEach(([n, v]) => shape.setAttribute(n, v));
+        const at = shapes[index]; // a path's or polygon's points, or an [x, y] pair
+        const kind = shape.localName;
+        if (typeof at === "string") {
+          shape.setAttribute(kind === "path" ? "d" : "points", at);
+        } else {
+          shape.setAttribute(kind === "ellipse" ? "cx" : "x", at[0]);
+          shape.setAttribute(kind === "ellipse" ? "cy" : "y", at[1]);
+        }
       });
     }
     figure.dataset.layout = "tall";
