@@ -26,7 +26,7 @@ QUERIES = {
     "MaximumBatchingWindowInSeconds": "lambda/poll-based/",
     "FilterPolicy on a subscription": "patterns/publish-subscribe/",
     "ItemReader for objects in a bucket": "patterns/map-reduce/",
-    "waitForTaskToken": "patterns/saga/",
+    "waitForTaskToken": "patterns/state-machine/",
     # Questions.
     "how do I stop calling a service that is down?": "patterns/circuit-breaker/",
     "why does my browser send an OPTIONS request before every API call?": (
