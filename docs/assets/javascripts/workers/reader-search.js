@@ -138,7 +138,9 @@
   self.postMessage = (message, ...rest) => post(rank(message), ...rest);
 
   const worker = decodeURIComponent(self.location.hash.slice(1));
-  if (!/^search\.[\w.-]+\.js$/.test(worker)) throw new Error(`reader-search: bad worker "${worker}"`);
+  if (!/^search\.[\w.-]+\.js$/.test(worker)) {
+    throw new Error(`reader-search: bad worker "${worker}"`);
+  }
   self.importScripts(new URL(worker, self.location.href).href);
   patch(self.lunr);
 })();
