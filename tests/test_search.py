@@ -26,7 +26,7 @@ QUERIES = {
     "MaximumBatchingWindowInSeconds": "lambda/poll-based/",
     "FilterPolicy on a subscription": "patterns/publish-subscribe/",
     "ItemReader for objects in a bucket": "patterns/map-reduce/",
-    "waitForTaskToken": "patterns/saga/",
+    "waitForTaskToken": "patterns/state-machine/",
     # Questions.
     "how do I stop calling a service that is down?": "patterns/circuit-breaker/",
     "why does my browser send an OPTIONS request before every API call?": (
@@ -63,6 +63,14 @@ QUERIES = {
     "feature by feature cut-over with a facade": "patterns/strangler-fig/",
     "who is responsible for what in SaaS": "service-models/",
     "per-team subdomains with base path mappings": "patterns/hosting-microservices/",
+}
+
+# As-you-type: the last word may be half typed, so it also matches as a prefix.
+TYPED_SO_FAR = {
+    "circuit brea": "patterns/circuit-breaker/",
+    "stran": "patterns/strangler-fig/",
+    "provisioned conc": "lambda/synchronous/",
+    "distributed ma": "patterns/map-reduce/",
 }
 
 # Service pages stay findable by the service's name (not only by the patterns they quote).
@@ -107,6 +115,12 @@ def test_reader_query_ranks_its_page_in_top_three(search_page, base_url, query, 
     assert expected in pages, f"{query!r}: top results {pages}"
 
 
+@pytest.mark.parametrize("query,expected", TYPED_SO_FAR.items(), ids=list(TYPED_SO_FAR))
+def test_half_typed_last_word_matches_as_a_prefix(search_page, base_url, query, expected):
+    pages = top_pages(search_page, base_url, query)
+    assert expected in pages, f"{query!r}: top results {pages}"
+
+
 @pytest.mark.parametrize("query,expected", SERVICE_QUERIES.items(), ids=list(SERVICE_QUERIES))
 def test_service_pages_are_found_by_name(search_page, base_url, query, expected):
     pages = top_pages(search_page, base_url, query)
@@ -126,3 +140,10 @@ def test_index_stems_words_and_leaves_the_catalog_summaries_out(site):
     assert "stemmer" in index["config"]["pipeline"], index["config"]
     home = next(doc for doc in index["docs"] if doc["location"] == "")
     assert "compensating step to undo" not in home["text"], "the catalog's summaries are indexed"
+    # The Related patterns lists repeat other pages' summaries too (the saga's is on state-machine).
+    quoting = [
+        doc["location"] for doc in index["docs"] if "compensating step to undo" in doc["text"]
+    ]
+    assert quoting == [], f"a Related patterns list is indexed: {quoting}"
+    related = [doc for doc in index["docs"] if doc["location"].endswith("#related-patterns")]
+    assert related and all("<li>" not in doc["text"] for doc in related), related[:1]

@@ -57,3 +57,31 @@ def test_interactive_diagram_works_under_zensical(browser, zensical_site):
     finally:
         context.close()
         server.shutdown()
+
+
+def test_search_works_through_the_reader_worker_under_zensical(browser, zensical_site):
+    # overrides/main.html starts the theme's worker through workers/reader-search.js; Zensical's
+    # worker is no lunr, so the wrapper must load it and pass its answers through untouched.
+    base, server = serve(zensical_site)
+    context = browser.new_context()
+    tab = context.new_page()
+    errors: list[str] = []
+    workers: list[str] = []
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    tab.on("worker", lambda w: workers.append(w.url))
+    try:
+        tab.goto(base, wait_until="load")
+        tab.locator("button.md-search__button").click()
+        tab.get_by_role("combobox", name="Search").fill("compensating transaction")
+        results = tab.locator("a[href*='?h=']")  # result links carry the query to highlight
+        results.first.wait_for(timeout=10_000)
+        pages = [
+            h.replace(base, "").split("?")[0]
+            for h in results.evaluate_all("links => links.map(a => a.href)")
+        ]
+        assert "patterns/saga/" in pages[:3], pages
+        assert [w for w in workers if "/workers/reader-search.js#search." in w], workers
+        assert errors == []
+    finally:
+        context.close()
+        server.shutdown()

@@ -178,15 +178,17 @@ def services_index(used: dict[str, list[dict]]) -> str:
 
 
 def related_snippet(page, by_slug) -> str:
-    """The "Related patterns" list, from the page's `related` front matter."""
-    lines = []
+    """The "Related patterns" list, from the page's `related` front matter. Like the home
+    catalog, it repeats other pages' titles and summaries, so it stays out of the search index:
+    a page ranks for its own words, not for those of the pages it links."""
+    lines = ['<div class="related-patterns" markdown data-search-exclude>', ""]
     related = page.meta.get("related")
     for slug in related if isinstance(related, list) else []:
         other = by_slug.get(f"patterns/{_text(slug)}")
         if other is None:
             continue  # the check names the unknown slug with file and line
         lines.append(f"- [{other.title}]({slug}.md): {_text(other.meta.get('summary'))}")
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, "", "</div>"]) + "\n"
 
 
 def generate_all() -> int:

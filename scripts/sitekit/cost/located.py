@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import yaml
 
+from sitekit.pages import FrontMatterLoader
+
 Path_ = tuple  # a path into the data: ("cost", "usage", 0, "price")
 
 
 def load(text: str, first_line: int = 1) -> tuple[object, dict[Path_, int]]:
     """The data of ``text`` and the 1-based line of each key or item, by path.
     ``first_line`` is the file line where ``text`` starts (2 for front matter after '---')."""
-    # One pass with libyaml when it is there (PyYAML's pure-Python parser is ~20x slower, and
-    # `make check` reads every page's model on every run).
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    # The pages' loader: libyaml when it is there (PyYAML's pure-Python parser is ~20x slower,
+    # and `make check` reads every page's model on every run), and an impossible date stays
+    # text for the date check to report instead of crashing here.
+    loader = FrontMatterLoader(text)
     try:
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
