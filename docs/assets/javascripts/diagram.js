@@ -672,8 +672,17 @@
       const step = id.startsWith(`${figure.id}-step-`) && Number(id.split("-step-")[1]);
       if (step) {
         choose(step);
-        // After the browser's own jump to the list item, which would hide the drawing.
-        requestAnimationFrame(() => requestAnimationFrame(bringIntoView));
+        // The browser (or Material, a little later) jumps to the list item, which hides the
+        // drawing: follow any such jump in the next second with the diagram's own scroll.
+        const settle = () => requestAnimationFrame(() => requestAnimationFrame(bringIntoView));
+        const until = performance.now() + 1000;
+        const onJump = () => {
+          if (performance.now() < until) settle();
+          else removeEventListener("scroll", onJump);
+        };
+        addEventListener("scroll", onJump, { passive: true });
+        undo.push(() => removeEventListener("scroll", onJump));
+        settle();
       }
       const node = [...nodes.values()].find((each) => each.id === id);
       if (node) {
