@@ -7,15 +7,17 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_sitekit, serve
+from conftest import run_sitekit, serve
 
 
-@pytest.fixture(scope="module")
-def zensical_site(site) -> Path:
-    # What `make build-zensical` runs: Zensical's strict build through our wrapper.
-    done = run_sitekit("build", "--engine", "zensical", "--site-dir", "site-zensical", check=False)
+@pytest.fixture(scope="session")
+def zensical_site(site, tmp_path_factory) -> Path:
+    # What `make build-zensical` runs (Zensical's strict build through our wrapper), into a
+    # folder of this pytest-xdist worker's own: two workers never build into the same one.
+    dest = tmp_path_factory.mktemp("zensical") / "site"
+    done = run_sitekit("build", "--engine", "zensical", "--site-dir", str(dest), check=False)
     assert done.returncode == 0, done.stdout + done.stderr
-    return ROOT / "site-zensical"
+    return dest
 
 
 def _pages(root: Path) -> set[str]:

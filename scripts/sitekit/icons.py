@@ -15,6 +15,7 @@ from pathlib import Path
 from sitekit.paths import DOCS, GENERATED, write_if_changed
 
 ICONS = DOCS / "assets" / "icons"
+STAMP = GENERATED / "stamps" / "icons.sha256"  # the toolchain that wrote the icon files
 REFERENCE = re.compile(r"assets/icons/([\w./-]+?\.png)")
 
 
@@ -31,15 +32,20 @@ def referenced() -> set[str]:
     return names
 
 
-def sync() -> int:
+def sync(toolchain: bytes = b"") -> int:
     """Write every referenced icon that is missing or stale, delete unreferenced ones; returns
-    how many files changed."""
+    how many files changed. An icon file that exists was written by the same toolchain (the
+    render hash covers this module, svg.py and the libraries), so only missing ones are
+    encoded: a no-op run stays fast."""
     from sitekit.svg import icon_png
 
     wanted = referenced()
     resources = library_resources()
     changed = 0
+    fresh = STAMP.exists() and STAMP.read_text(encoding="utf-8").strip() == toolchain.hex()
     for name in sorted(wanted):
+        if fresh and (ICONS / name).exists():
+            continue
         source = (resources / name).resolve()
         if resources not in source.parents:  # a figure must not reach outside the library
             raise ValueError(f"icon outside the diagrams library: {name}")
@@ -48,4 +54,5 @@ def sync() -> int:
         if path.relative_to(ICONS).as_posix() not in wanted:
             path.unlink()
             changed += 1
+    write_if_changed(STAMP, toolchain.hex() + "\n")
     return changed

@@ -316,7 +316,9 @@ def remove_outputs(diagram: DiagramPaths) -> None:
 
 def prune(known: list[DiagramPaths]) -> list[Path]:
     """Delete outputs whose module is gone (renamed or removed)."""
-    keep = {p for d in known for p in d.outputs()}
+    from sitekit.icons import STAMP
+
+    keep = {p for d in known for p in d.outputs()} | {STAMP}
     removed = []
     for folder in (
         DIAGRAM_ASSETS,
@@ -367,7 +369,7 @@ def render_all(force: bool = False, only: list[Path] | None = None, quiet: bool 
                 print(f"error: {exc}", file=sys.stderr, flush=True)
     from sitekit import icons
 
-    icons.sync()  # the shared icon files the inline figures reference
+    icons.sync(toolchain)  # the shared icon files the inline figures reference
     total = time.perf_counter() - started
     print(
         f"diagrams: {len(todo) - len(failures)} rendered, {checked - len(todo)} up to date, "
