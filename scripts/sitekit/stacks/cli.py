@@ -1,0 +1,119 @@
+"""``make stacks`` (``sitekit stacks``): check every stack, one line each.
+
+For each folder under stacks/: read the template, expand it with the SAM translator, check it
+against its diagram and the safety rules, lint it with cfn-lint, and deploy it into moto.
+Problems are printed as ``path:line: what is wrong``; the exit status is 1 if there is any.
+``sitekit stacks --publish`` only writes what the pages show (used by ``make pages``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from sitekit.paths import diagram_modules, repo_relative
+from sitekit.stacks import STACKS, StackError, StackPaths, stack_folders
+from sitekit.stacks import agreement, safety, template, transform
+
+
+@dataclass
+class Prepared:
+    """A stack read and expanded once, shared by every check (and by the tests)."""
+
+    stack: StackPaths
+    template: template.Template | None = None
+    expanded: dict | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+def prepare(stack: StackPaths) -> Prepared:
+    prepared = Prepared(stack)
+    try:
+        prepared.template = template.load(stack)
+        prepared.expanded = transform.expand(prepared.template)
+    except StackError as exc:
+        prepared.problems.extend(str(exc).splitlines())
+    return prepared
+
+
+def missing_stacks() -> list[str]:
+    """Diagram modules without a stack folder."""
+    have = {s.stack_id for s in stack_folders()}
+    return [
+        f"{repo_relative(d.module)}:1: no stack: add {repo_relative(STACKS)}/{d.diagram_id}/"
+        "template.yaml (make new-pattern writes a skeleton)"
+        for d in diagram_modules()
+        if d.diagram_id not in have
+    ]
+
+
+def check_problems() -> list[str]:
+    """What `make check` reports: unreadable templates, failed transforms, disagreements with
+    the diagram and missing stacks (lint and the emulated deployment run in `make stacks`)."""
+    problems = missing_stacks()
+    for stack in stack_folders():
+        prepared = prepare(stack)
+        problems += prepared.problems
+        if prepared.template is not None:
+            problems += agreement.check(prepared.template, prepared.expanded)
+    return problems
+
+
+def _lint(stack: StackPaths) -> list[str]:
+    from sitekit.stacks.lint import lint
+
+    return lint(stack)
+
+
+def lint_all(stacks: list[StackPaths]) -> dict[str, list[str]]:
+    """cfn-lint over every stack, on all cores (it is the slow part)."""
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return dict(zip((s.stack_id for s in stacks), pool.map(_lint, stacks), strict=True))
+
+
+def main(publish_only: bool = False) -> int:
+    started = time.perf_counter()
+    if publish_only:
+        from sitekit.stacks.publish import publish_all
+
+        return publish_all()
+    from sitekit.stacks.emulate import deploy
+
+    stacks = stack_folders()
+    problems = missing_stacks()
+    lints = lint_all(stacks)
+    deployed_fully = 0
+    for stack in stacks:
+        prepared = prepare(stack)
+        found = list(prepared.problems) + lints[stack.stack_id]
+        summary = "not expanded"
+        if prepared.template is not None:
+            found += agreement.check(prepared.template, prepared.expanded)
+        if prepared.expanded is not None:
+            found += safety.check(prepared.template, prepared.expanded)
+            try:
+                result = deploy(prepared.template, prepared.expanded)
+                found += [f"{stack.rel}:1: moto: {p}" for p in result.problems]
+                skipped = ", ".join(sorted(result.skipped)) or "none"
+                deployed_fully += result.full
+                summary = (
+                    f"{len(prepared.template.resources)} resources "
+                    f"({len(prepared.expanded['Resources'])} expanded), "
+                    f"lint {len(lints[stack.stack_id])}, moto {result.status}, skipped: {skipped}"
+                )
+            except StackError as exc:
+                found.append(str(exc))
+        verdict = "OK" if not found else f"{len(found)} problem(s)"
+        print(f"  {stack.stack_id}: {summary}: {verdict}", flush=True)
+        problems += found
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(
+        f"stacks: {len(stacks)} checked, {deployed_fully} deployed fully in moto, "
+        f"{len(problems)} problem(s) in {time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
+    return 1 if problems else 0
