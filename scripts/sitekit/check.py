@@ -35,6 +35,7 @@ from jsonschema import Draft202012Validator
 from sitekit import services
 from sitekit.pages import FRONT_MATTER, categories
 from sitekit.paths import DIAGRAMS, DOCS, ROOT, SERVICE_PAGES, DiagramPaths, repo_relative
+from sitekit.stacks.cli import check_problems as stack_check_problems
 
 CONFIG = ROOT / "mkdocs.yml"
 INCLUDES = ROOT / "includes"
@@ -47,6 +48,7 @@ SECTIONS = [
     "Trade-offs",
     "When to use it",
     "Cost drivers",
+    "Deploy it",
     "Related patterns",
     "Sources",
 ]
@@ -54,7 +56,12 @@ SUMMARY_LENGTH = (60, 200)
 RELATED_COUNT = (2, 4)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Written into docs/ by `make diagrams`, `make pages` and `make vendor`: not authored.
-GENERATED_IN_DOCS = (DOCS / "assets" / "diagrams", DOCS / "assets" / "vendor", SERVICE_PAGES)
+GENERATED_IN_DOCS = (
+    DOCS / "assets" / "diagrams",
+    DOCS / "assets" / "vendor",
+    DOCS / "assets" / "stacks",
+    SERVICE_PAGES,
+)
 
 # Every message the check prints: what is wrong, then how to fix it.
 MESSAGES = {
@@ -915,6 +922,7 @@ def collect() -> tuple[list[Problem], int, int]:
         check_snippets(page, config.snippet_bases, ids, report)
     check_nav(config, pages, report)
     check_orphans(config, pages, report)
+    report.problems.update(Problem(*p) for p in stack_check_problems())  # sitekit/stacks/
     return sorted(report.problems), len(pages), len(modules)
 
 

@@ -14,9 +14,17 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from sitekit.paths import diagram_modules, repo_relative
-from sitekit.stacks import STACKS, StackError, StackPaths, stack_folders
-from sitekit.stacks import agreement, safety, template, transform
+from sitekit.paths import DiagramPaths, diagram_modules, repo_relative
+from sitekit.stacks import (
+    STACKS,
+    StackError,
+    StackPaths,
+    agreement,
+    safety,
+    stack_folders,
+    template,
+    transform,
+)
 
 
 @dataclass
@@ -50,16 +58,46 @@ def missing_stacks() -> list[str]:
     ]
 
 
-def check_problems() -> list[str]:
-    """What `make check` reports: unreadable templates, failed transforms, disagreements with
-    the diagram and missing stacks (lint and the emulated deployment run in `make stacks`)."""
+def page_problems(stack: StackPaths) -> list[str]:
+    """The stack's page shows it under "Deploy it", right after "Cost drivers"."""
+    page = DiagramPaths(stack.module).page_file
+    if not page.exists():
+        return []
+    lines = page.read_text(encoding="utf-8").splitlines()
+    include = f'--8<-- "deploy/{stack.stack_id}.md"'
+    heading = next((i for i, t in enumerate(lines, 1) if t.strip() == "## Deploy it"), None)
+    found = next((i for i, t in enumerate(lines, 1) if t.strip() == include), None)
+    where = repo_relative(page)
+    if found is None:
+        anchor = heading or next(
+            (i for i, t in enumerate(lines, 1) if t.strip() == "## Cost drivers"), 1
+        )
+        return [
+            f"{where}:{anchor}: the page does not show its stack {stack.rel}: add {include} "
+            "under '## Deploy it', the H2 after '## Cost drivers'"
+        ]
+    before = [t.strip() for t in lines[: found - 1] if t.startswith("## ")]
+    if not before or before[-1] != "## Deploy it":
+        return [f"{where}:{found}: {include} belongs in the '## Deploy it' section"]
+    return []
+
+
+def check_problems() -> list[tuple[str, int, str]]:
+    """What `make check` reports as (path, line, message): unreadable templates, failed
+    transforms, disagreements with the diagram, missing stacks and pages that do not show
+    their stack (lint and the emulated deployment run in `make stacks` and the tests)."""
     problems = missing_stacks()
     for stack in stack_folders():
         prepared = prepare(stack)
-        problems += prepared.problems
+        problems += prepared.problems + page_problems(stack)
         if prepared.template is not None:
             problems += agreement.check(prepared.template, prepared.expanded)
-    return problems
+    return [split(p) for p in problems]
+
+
+def split(problem: str) -> tuple[str, int, str]:
+    path, line, message = problem.split(":", 2)
+    return path, int(line), message.strip()
 
 
 def _lint(stack: StackPaths) -> list[str]:

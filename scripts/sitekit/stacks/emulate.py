@@ -45,7 +45,11 @@ DESCRIBE = {
     "AWS::Logs::LogGroup": ("logs", "describe_log_groups", "logGroupNamePrefix"),
     "AWS::Events::EventBus": ("events", "describe_event_bus", "Name"),
     "AWS::Events::Rule": ("events", "describe_rule", "Name"),
-    "AWS::StepFunctions::StateMachine": ("stepfunctions", "describe_state_machine", "stateMachineArn"),
+    "AWS::StepFunctions::StateMachine": (
+        "stepfunctions",
+        "describe_state_machine",
+        "stateMachineArn",
+    ),
     "AWS::Kinesis::Stream": ("kinesis", "describe_stream_summary", "StreamName"),
     "AWS::ApiGateway::RestApi": ("apigateway", "get_rest_api", "restApiId"),
     "AWS::Lambda::Permission": None,  # moto keeps it in the function's policy, checked below
@@ -103,7 +107,7 @@ def deployed(template: Template, expanded: dict) -> Iterator[Deployment]:
     body = json.loads(json.dumps(expanded))
     resources = body["Resources"]
     result = Deployment()
-    for name, resource in resources.items():
+    for resource in resources.values():
         if resource["Type"] == "AWS::ApiGateway::Deployment":
             result.skipped[resource["Type"]] = (
                 "moto's CloudFormation ignores the REST API's OpenAPI Body, so there are no "
@@ -133,7 +137,9 @@ def deployed(template: Template, expanded: dict) -> Iterator[Deployment]:
                 Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"],
             )
         except Exception as exc:  # noqa: BLE001 - moto raises its own and botocore errors
-            raise StackError(f"{template.where()}: moto could not create the stack: {exc}") from None
+            raise StackError(
+                f"{template.where()}: moto could not create the stack: {exc}"
+            ) from None
         described = cloudformation.describe_stacks(StackName=stack.name)["Stacks"][0]
         result.status = described["StackStatus"]
         for item in cloudformation.describe_stack_resources(StackName=stack.name)["StackResources"]:

@@ -120,7 +120,9 @@ class _Checker:
             block = props.get("PublicAccessBlockConfiguration") or {}
             flags = ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls")
             if not all(block.get(f) is True for f in (*flags, "RestrictPublicBuckets")):
-                self.report(name, "bucket without a full PublicAccessBlockConfiguration: set all four")
+                self.report(
+                    name, "bucket without a full PublicAccessBlockConfiguration: set all four"
+                )
             if not props.get("BucketEncryption"):
                 self.report(name, "bucket without BucketEncryption: set SSE-S3 or SSE-KMS")
             if props.get("WebsiteConfiguration"):
@@ -167,7 +169,7 @@ class _Checker:
         for name, props in self.of_type("AWS::Lambda::Function"):
             if (props.get("DeadLetterConfig") or {}).get("TargetArn"):
                 handled.add(name)
-        for name, props in self.of_type("AWS::Lambda::Permission"):
+        for _, props in self.of_type("AWS::Lambda::Permission"):
             if props.get("Principal") in ASYNC_PRINCIPALS:
                 for function in references(props.get("FunctionName")):
                     if function in self.resources and function not in handled:
@@ -183,8 +185,10 @@ class _Checker:
             for queue in source & set(queues):
                 if not queues[queue].get("RedrivePolicy"):
                     self.report(queue, "a function polls this queue, which has no RedrivePolicy")
-            streams = {s for s in source if self.resources.get(s, {}).get("Type") != "AWS::SQS::Queue"}
-            on_failure = ((props.get("DestinationConfig") or {}).get("OnFailure") or {})
+            streams = {
+                s for s in source if self.resources.get(s, {}).get("Type") != "AWS::SQS::Queue"
+            }
+            on_failure = (props.get("DestinationConfig") or {}).get("OnFailure") or {}
             if streams and not on_failure.get("Destination"):
                 self.report(name, "stream mapping without DestinationConfig: OnFailure")
         for name, props in self.of_type("AWS::Events::Rule"):
@@ -201,7 +205,9 @@ class _Checker:
         open_reason = self.template.metadata("Deploy", "OpenApi")
         for name, props in self.of_type("AWS::ApiGateway::Stage"):
             settings = props.get("MethodSettings") or []
-            if not any("ThrottlingRateLimit" in s and "ThrottlingBurstLimit" in s for s in settings):
+            if not any(
+                "ThrottlingRateLimit" in s and "ThrottlingBurstLimit" in s for s in settings
+            ):
                 self.report(name, "API stage without throttling: set MethodSettings Throttling*")
         for name, props in self.of_type("AWS::ApiGatewayV2::Stage"):
             route = props.get("DefaultRouteSettings") or {}
@@ -222,7 +228,10 @@ class _Checker:
                             "the demo is open under Metadata: Deploy: OpenApi",
                         )
         for name, props in self.of_type("AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Route"):
-            if props.get("AuthorizationType", "NONE") == "NONE" and props.get("HttpMethod") != "OPTIONS":
+            if (
+                props.get("AuthorizationType", "NONE") == "NONE"
+                and props.get("HttpMethod") != "OPTIONS"
+            ):
                 self.report(name, "route without an authorizer: set AuthorizationType")
 
 
