@@ -112,7 +112,7 @@ def lint_all(stacks: list[StackPaths]) -> dict[str, list[str]]:
         return dict(zip((s.stack_id for s in stacks), pool.map(_lint, stacks), strict=True))
 
 
-def main(publish_only: bool = False) -> int:
+def main(publish_only: bool = False, only: list[str] | None = None) -> int:
     started = time.perf_counter()
     if publish_only:
         from sitekit.stacks.publish import publish_all
@@ -120,8 +120,8 @@ def main(publish_only: bool = False) -> int:
         return publish_all()
     from sitekit.stacks.emulate import deploy
 
-    stacks = stack_folders()
-    problems = missing_stacks()
+    stacks = [s for s in stack_folders() if not only or s.stack_id in only]
+    problems = [] if only else missing_stacks()
     lints = lint_all(stacks)
     deployed_fully = 0
     for stack in stacks:

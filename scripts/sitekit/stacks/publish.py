@@ -63,7 +63,9 @@ def resource_table(template: Template) -> str:
         for name, resource in template.resources.items()
     ]
     return (
-        "| Logical ID | Type | Node in the diagram |\n| --- | --- | --- |\n" + "\n".join(rows) + "\n"
+        "| Logical ID | Type | Node in the diagram |\n| --- | --- | --- |\n"
+        + "\n".join(rows)
+        + "\n"
     )
 
 
