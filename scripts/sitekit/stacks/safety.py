@@ -29,6 +29,15 @@ NO_RESOURCE_ACTIONS = {
     "cloudwatch:PutMetricData",
     "states:ListStateMachines",
     "sns:ListTopics",
+    # CloudWatch Logs' log-delivery actions (Step Functions and API logging use them).
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
 }
 # AWS managed policies a stack may attach. SAM attaches AWSLambdaBasicExecutionRole to every
 # function role it creates (log writes; the policy is AWS's, so its "*" is not ours to narrow),
