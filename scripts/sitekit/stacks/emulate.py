@@ -179,6 +179,10 @@ def _describe(boto3, name: str, kind: str, result: Deployment) -> None:
         return
     service, operation, parameter = DESCRIBE[kind]
     client = boto3.client(service, region_name=REGION)
+    if kind == "AWS::Events::Rule":  # a rule is found on its bus: look on each one
+        buses = [b["Name"] for b in client.list_event_buses()["EventBuses"]]
+        if any(client.list_rules(EventBusName=b, NamePrefix=physical)["Rules"] for b in buses):
+            return
     try:
         answer = getattr(client, operation)(**{parameter: physical})
     except Exception as exc:  # noqa: BLE001 - any error means the resource is not there
