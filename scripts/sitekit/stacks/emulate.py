@@ -130,19 +130,10 @@ def deployed(template: Template, expanded: dict) -> Iterator[Deployment]:
                 code = zip_folder(stack.folder / uri)
                 s3.put_object(Bucket=CODE_BUCKET, Key=code_key(stack.name, name), Body=code)
         cloudformation = boto3.client("cloudformation", region_name=REGION)
-        try:
-            cloudformation.create_stack(
-                StackName=stack.name,
-                TemplateBody=json.dumps(body),
-                Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"],
-            )
-        except Exception as exc:  # noqa: BLE001 - moto raises its own and botocore errors
-            raise StackError(
-                f"{template.where()}: moto could not create the stack: {exc}"
-            ) from None
-        described = cloudformation.describe_stacks(StackName=stack.name)["Stacks"][0]
+        stack_name = _create(cloudformation, template, body, result)
+        described = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]
         result.status = described["StackStatus"]
-        for item in cloudformation.describe_stack_resources(StackName=stack.name)["StackResources"]:
+        for item in cloudformation.describe_stack_resources(StackName=stack_name)["StackResources"]:
             if "PhysicalResourceId" in item:
                 result.physical[item["LogicalResourceId"]] = item["PhysicalResourceId"]
         for name, resource in resources.items():
@@ -160,6 +151,45 @@ def deployed(template: Template, expanded: dict) -> Iterator[Deployment]:
             yield result
         finally:
             logging.getLogger("moto").setLevel(quiet)
+
+
+def _create(cloudformation, template: Template, body: dict, result: Deployment) -> str:
+    """Create the stack; when moto fails on a resource that takes its input from one moto
+    cannot create (an event source mapping reading a stream consumer), skip that resource
+    too, say why, and try once more under a new name."""
+    from sitekit.stacks.agreement import references
+
+    capabilities = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
+    resources = body["Resources"]
+    for attempt in (1, 2):
+        name = template.stack.name if attempt == 1 else f"{template.stack.name}-retry"
+        try:
+            cloudformation.create_stack(
+                StackName=name, TemplateBody=json.dumps(body), Capabilities=capabilities
+            )
+            return name
+        except Exception as exc:  # noqa: BLE001 - moto raises its own and botocore errors
+            unsupported = {n for n, r in resources.items() if r["Type"] in result.skipped}
+            dependent = {
+                n: sorted(references(r.get("Properties")) & unsupported)
+                for n, r in resources.items()
+                if n not in unsupported
+                and references(r.get("Properties")) & unsupported
+                and not r["Type"].startswith(SKIPPED_PREFIX)
+                and r["Type"] not in ("AWS::IAM::Role", "AWS::Lambda::Function")
+            }
+            if attempt == 2 or not dependent:
+                raise StackError(
+                    f"{template.where()}: moto could not create the stack: {exc}"
+                ) from None
+            for dependant, sources in dependent.items():
+                kind = resources[dependant]["Type"]
+                result.skipped[f"{kind} {dependant}"] = (
+                    f"{dependant} takes its input from {', '.join(sources)}, "
+                    "which moto cannot create"
+                )
+                resources[dependant]["Type"] = SKIPPED_PREFIX + kind.replace("::", "")
+    raise AssertionError("unreachable")
 
 
 def _describe(boto3, name: str, kind: str, result: Deployment) -> None:
