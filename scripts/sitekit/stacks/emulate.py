@@ -105,6 +105,8 @@ def deployed(template: Template, expanded: dict) -> Iterator[Deployment]:
 
     stack = template.stack
     body = json.loads(json.dumps(expanded))
+    # Outputs are for readers; moto fails on one that reads an attribute of a skipped type.
+    body.pop("Outputs", None)
     resources = body["Resources"]
     result = Deployment()
     for resource in resources.values():
@@ -131,7 +133,10 @@ def deployed(template: Template, expanded: dict) -> Iterator[Deployment]:
                 s3.put_object(Bucket=CODE_BUCKET, Key=code_key(stack.name, name), Body=code)
         cloudformation = boto3.client("cloudformation", region_name=REGION)
         stack_name = _create(cloudformation, template, body, result)
-        described = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]
+        try:
+            described = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]
+        except Exception as exc:  # noqa: BLE001 - moto's own errors surface here too
+            raise StackError(f"{template.where()}: moto cannot describe the stack: {exc}") from None
         result.status = described["StackStatus"]
         for item in cloudformation.describe_stack_resources(StackName=stack_name)["StackResources"]:
             if "PhysicalResourceId" in item:
