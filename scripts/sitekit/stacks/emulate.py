@@ -158,6 +158,18 @@ def deployed(template: Template, expanded: dict) -> Iterator[Deployment]:
             logging.getLogger("moto").setLevel(quiet)
 
 
+def _parameters(body: dict) -> list[dict[str, str]]:
+    """A value for each parameter without a default, as a reader would type one (a secret
+    of the minimum length, say)."""
+    values = []
+    for name, spec in (body.get("Parameters") or {}).items():
+        if "Default" not in spec:
+            value = "emulated-" + name.lower()
+            value = value.ljust(int(spec.get("MinLength", 0)), "x")
+            values.append({"ParameterKey": name, "ParameterValue": value})
+    return values
+
+
 def _create(cloudformation, template: Template, body: dict, result: Deployment) -> str:
     """Create the stack; when moto fails on a resource that takes its input from one moto
     cannot create (an event source mapping reading a stream consumer), skip that resource
@@ -170,7 +182,10 @@ def _create(cloudformation, template: Template, body: dict, result: Deployment) 
         name = template.stack.name if attempt == 1 else f"{template.stack.name}-retry"
         try:
             cloudformation.create_stack(
-                StackName=name, TemplateBody=json.dumps(body), Capabilities=capabilities
+                StackName=name,
+                TemplateBody=json.dumps(body),
+                Capabilities=capabilities,
+                Parameters=_parameters(body),
             )
             return name
         except Exception as exc:  # noqa: BLE001 - moto raises its own and botocore errors
