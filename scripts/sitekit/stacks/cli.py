@@ -118,12 +118,14 @@ def main(publish_only: bool = False, only: list[str] | None = None) -> int:
         from sitekit.stacks.publish import publish_all
 
         return publish_all()
-    from sitekit.stacks.emulate import deploy
+    from sitekit.stacks.emulate import deploy_into, emulated_account
 
     stacks = [s for s in stack_folders() if not only or s.stack_id in only]
     problems = [] if only else missing_stacks()
     lints = lint_all(stacks)
     deployed_fully = 0
+    account = emulated_account()  # one emulated account for all stacks: much faster
+    client = account.__enter__()
     for stack in stacks:
         prepared = prepare(stack)
         found = list(prepared.problems) + lints[stack.stack_id]
@@ -133,7 +135,7 @@ def main(publish_only: bool = False, only: list[str] | None = None) -> int:
         if prepared.expanded is not None:
             found += safety.check(prepared.template, prepared.expanded)
             try:
-                result = deploy(prepared.template, prepared.expanded)
+                result = deploy_into(client, prepared.template, prepared.expanded)
                 found += [f"{stack.rel}:1: moto: {p}" for p in result.problems]
                 skipped = ", ".join(sorted(result.skipped)) or "none"
                 deployed_fully += result.full
@@ -147,6 +149,7 @@ def main(publish_only: bool = False, only: list[str] | None = None) -> int:
         verdict = "OK" if not found else f"{len(found)} problem(s)"
         print(f"  {stack.stack_id}: {summary}: {verdict}", flush=True)
         problems += found
+    account.__exit__(None, None, None)
     for problem in problems:
         print(problem, file=sys.stderr)
     print(

@@ -88,6 +88,25 @@ def zip_folder(folder: Path) -> bytes:
     return buffer.getvalue()
 
 
+_SESSION = None
+
+
+def _clients(boto3):
+    """One botocore session for every emulated deployment: moto resets boto3's default
+    session each time, which would load every service model again (a tenth of a second each)."""
+    global _SESSION
+    if _SESSION is None:
+        _SESSION = boto3.session.Session(region_name=REGION)
+    made: dict = {}
+
+    def client(service: str):
+        if service not in made:
+            made[service] = _SESSION.client(service)
+        return made[service]
+
+    return client
+
+
 def _unsupported(types: set[str]) -> set[str]:
     from moto.cloudformation.parsing import NULL_MODELS, get_model_map
 
@@ -96,13 +115,28 @@ def _unsupported(types: set[str]) -> set[str]:
 
 
 @contextlib.contextmanager
-def deployed(template: Template, expanded: dict) -> Iterator[Deployment]:
-    """Deploy into a fresh moto account; yields while the mock is active, so callers can
-    exercise the resources (handler tests)."""
+def emulated_account() -> Iterator:
+    """A fresh moto account for as long as the block runs; yields a function that returns a
+    boto3 client for a service. Many stacks can be deployed into one account."""
     os.environ.update(FAKE_CREDENTIALS)
     import boto3
     from moto import mock_aws
 
+    # moto warns about each type it lacks; deploy_into reports those as skipped.
+    quiet = logging.getLogger("moto").level
+    logging.getLogger("moto").setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings(), mock_aws():
+            warnings.simplefilter("ignore", UserWarning)
+            client = _clients(boto3)
+            client("s3").create_bucket(Bucket=CODE_BUCKET)
+            yield client
+    finally:
+        logging.getLogger("moto").setLevel(quiet)
+
+
+def deploy_into(client, template: Template, expanded: dict) -> Deployment:
+    """Deploy ``expanded`` into the active emulated account and describe every resource."""
     stack = template.stack
     body = json.loads(json.dumps(expanded))
     # Outputs are for readers; moto fails on one that reads an attribute of a skipped type.
@@ -119,43 +153,31 @@ def deployed(template: Template, expanded: dict) -> Iterator[Deployment]:
     for kind in sorted(_unsupported({r["Type"] for r in resources.values()})):
         if not kind.startswith(SKIPPED_PREFIX):
             result.skipped[kind] = "moto's CloudFormation has no model for this type"
-    # moto warns about each type it lacks; those are already in result.skipped.
-    quiet = logging.getLogger("moto").level
-    logging.getLogger("moto").setLevel(logging.ERROR)
-    with warnings.catch_warnings(), mock_aws():
-        warnings.simplefilter("ignore", UserWarning)
-        s3 = boto3.client("s3", region_name=REGION)
-        s3.create_bucket(Bucket=CODE_BUCKET)
-        for name, resource in template.resources.items():
-            uri = (resource.get("Properties") or {}).get("CodeUri")
-            if resource["Type"] == "AWS::Serverless::Function" and isinstance(uri, str):
-                code = zip_folder(stack.folder / uri)
-                s3.put_object(Bucket=CODE_BUCKET, Key=code_key(stack.name, name), Body=code)
-        cloudformation = boto3.client("cloudformation", region_name=REGION)
-        stack_name = _create(cloudformation, template, body, result)
-        try:
-            described = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]
-        except Exception as exc:  # noqa: BLE001 - moto's own errors surface here too
-            raise StackError(f"{template.where()}: moto cannot describe the stack: {exc}") from None
-        result.status = described["StackStatus"]
-        for item in cloudformation.describe_stack_resources(StackName=stack_name)["StackResources"]:
-            if "PhysicalResourceId" in item:
-                result.physical[item["LogicalResourceId"]] = item["PhysicalResourceId"]
-        for name, resource in resources.items():
-            kind = resource["Type"]
-            if kind.startswith(SKIPPED_PREFIX) or kind in result.skipped:
-                continue
-            _describe(boto3, name, kind, result)
-        for name, resource in resources.items():
-            if resource["Type"] == "AWS::Lambda::Function" and name in result.physical:
-                config = boto3.client("lambda", region_name=REGION).get_function_configuration(
-                    FunctionName=result.physical[name]
-                )
-                result.environments[name] = (config.get("Environment") or {}).get("Variables", {})
-        try:
-            yield result
-        finally:
-            logging.getLogger("moto").setLevel(quiet)
+    for name, resource in template.resources.items():
+        uri = (resource.get("Properties") or {}).get("CodeUri")
+        if resource["Type"] == "AWS::Serverless::Function" and isinstance(uri, str):
+            code = zip_folder(stack.folder / uri)
+            client("s3").put_object(Bucket=CODE_BUCKET, Key=code_key(stack.name, name), Body=code)
+    cloudformation = client("cloudformation")
+    stack_name = _create(cloudformation, template, body, result)
+    try:
+        described = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]
+    except Exception as exc:  # noqa: BLE001 - moto's own errors surface here too
+        raise StackError(f"{template.where()}: moto cannot describe the stack: {exc}") from None
+    result.status = described["StackStatus"]
+    for item in cloudformation.describe_stack_resources(StackName=stack_name)["StackResources"]:
+        if "PhysicalResourceId" in item:
+            result.physical[item["LogicalResourceId"]] = item["PhysicalResourceId"]
+    for name, resource in resources.items():
+        kind = resource["Type"]
+        if kind.startswith(SKIPPED_PREFIX) or kind in result.skipped:
+            continue
+        _describe(client, name, kind, result)
+    for name, resource in resources.items():
+        if resource["Type"] == "AWS::Lambda::Function" and name in result.physical:
+            config = client("lambda").get_function_configuration(FunctionName=result.physical[name])
+            result.environments[name] = (config.get("Environment") or {}).get("Variables", {})
+    return result
 
 
 def _parameters(body: dict) -> list[dict[str, str]]:
@@ -212,7 +234,7 @@ def _create(cloudformation, template: Template, body: dict, result: Deployment) 
     raise AssertionError("unreachable")
 
 
-def _describe(boto3, name: str, kind: str, result: Deployment) -> None:
+def _describe(client, name: str, kind: str, result: Deployment) -> None:
     if kind not in DESCRIBE:
         result.problems.append(f"{name} ({kind}): no way to describe this type: add it to DESCRIBE")
         return
@@ -221,20 +243,22 @@ def _describe(boto3, name: str, kind: str, result: Deployment) -> None:
     physical = result.physical.get(name)
     if physical is None and kind == "AWS::Events::EventBus":
         # moto keeps no physical ID for a bus: find it by the name it resolved.
-        buses = boto3.client("events", region_name=REGION).list_event_buses()["EventBuses"]
+        buses = client("events").list_event_buses()["EventBuses"]
         if any(b["Name"] != "default" for b in buses):
             return
     if physical is None:
         result.problems.append(f"{name} ({kind}): moto created no physical resource")
         return
     service, operation, parameter = DESCRIBE[kind]
-    client = boto3.client(service, region_name=REGION)
+    service_client = client(service)
     if kind == "AWS::Events::Rule":  # a rule is found on its bus: look on each one
-        buses = [b["Name"] for b in client.list_event_buses()["EventBuses"]]
-        if any(client.list_rules(EventBusName=b, NamePrefix=physical)["Rules"] for b in buses):
+        buses = [b["Name"] for b in service_client.list_event_buses()["EventBuses"]]
+        if any(
+            service_client.list_rules(EventBusName=b, NamePrefix=physical)["Rules"] for b in buses
+        ):
             return
     try:
-        answer = getattr(client, operation)(**{parameter: physical})
+        answer = getattr(service_client, operation)(**{parameter: physical})
     except Exception as exc:  # noqa: BLE001 - any error means the resource is not there
         result.problems.append(f"{name} ({kind}): {operation} failed: {exc}")
         return
@@ -245,6 +269,6 @@ def _describe(boto3, name: str, kind: str, result: Deployment) -> None:
 
 
 def deploy(template: Template, expanded: dict) -> Deployment:
-    """Deploy and describe, then tear the emulated account down."""
-    with deployed(template, expanded) as result:
-        return result
+    """Deploy and describe in an account of its own, then tear the account down."""
+    with emulated_account() as client:
+        return deploy_into(client, template, expanded)
