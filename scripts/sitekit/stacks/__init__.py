@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitekit.paths import DIAGRAMS, ROOT
+from sitekit.paths import DIAGRAMS, ROOT, repo_relative
 
 STACKS = ROOT / "stacks"
 
@@ -26,11 +26,12 @@ class StackPaths:
     """Everything derived from one stack folder, e.g. stacks/patterns/backend-api/."""
 
     folder: Path
+    root: Path = STACKS  # tests check copies under a temporary stacks/ folder
 
     @property
     def stack_id(self) -> str:
         """``patterns/backend-api``: the diagram id the stack implements."""
-        return self.folder.relative_to(STACKS).as_posix()
+        return self.folder.relative_to(self.root).as_posix()
 
     @property
     def name(self) -> str:
@@ -47,7 +48,7 @@ class StackPaths:
 
     @property
     def rel(self) -> str:
-        return self.template.relative_to(ROOT).as_posix()
+        return repo_relative(self.template)
 
 
 def stack_folders() -> list[StackPaths]:

@@ -91,6 +91,7 @@ def check_problems() -> list[tuple[str, int, str]]:
         prepared = prepare(stack)
         problems += prepared.problems + page_problems(stack)
         if prepared.template is not None:
+            problems += template.dangling_references(prepared.template)
             problems += agreement.check(prepared.template, prepared.expanded)
     return [split(p) for p in problems]
 
@@ -131,6 +132,7 @@ def main(publish_only: bool = False, only: list[str] | None = None) -> int:
         found = list(prepared.problems) + lints[stack.stack_id]
         summary = "not expanded"
         if prepared.template is not None:
+            found += template.dangling_references(prepared.template)
             found += agreement.check(prepared.template, prepared.expanded)
         if prepared.expanded is not None:
             found += safety.check(prepared.template, prepared.expanded)

@@ -52,7 +52,7 @@ DESCRIBE = {
     ),
     "AWS::Kinesis::Stream": ("kinesis", "describe_stream_summary", "StreamName"),
     "AWS::ApiGateway::RestApi": ("apigateway", "get_rest_api", "restApiId"),
-    "AWS::Lambda::Permission": None,  # moto keeps it in the function's policy, checked below
+    "AWS::Lambda::Permission": None,  # a statement in the function's policy: see below
     "AWS::IAM::Policy": None,  # an inline policy of a role described above
     "AWS::SQS::QueuePolicy": None,  # attributes of a queue described above
     "AWS::SNS::Subscription": None,
@@ -137,6 +137,12 @@ def emulated_account() -> Iterator:
 
 def deploy_into(client, template: Template, expanded: dict) -> Deployment:
     """Deploy ``expanded`` into the active emulated account and describe every resource."""
+    with warnings.catch_warnings():  # moto warns per type it lacks: result.skipped has them
+        warnings.simplefilter("ignore", UserWarning)
+        return _deploy_into(client, template, expanded)
+
+
+def _deploy_into(client, template: Template, expanded: dict) -> Deployment:
     stack = template.stack
     body = json.loads(json.dumps(expanded))
     # Outputs are for readers; moto fails on one that reads an attribute of a skipped type.
@@ -172,7 +178,7 @@ def deploy_into(client, template: Template, expanded: dict) -> Deployment:
         kind = resource["Type"]
         if kind.startswith(SKIPPED_PREFIX) or kind in result.skipped:
             continue
-        _describe(client, name, kind, result)
+        _describe(client, name, resource, result)
     for name, resource in resources.items():
         if resource["Type"] == "AWS::Lambda::Function" and name in result.physical:
             config = client("lambda").get_function_configuration(FunctionName=result.physical[name])
@@ -234,7 +240,11 @@ def _create(cloudformation, template: Template, body: dict, result: Deployment) 
     raise AssertionError("unreachable")
 
 
-def _describe(client, name: str, kind: str, result: Deployment) -> None:
+def _describe(client, name: str, resource: dict, result: Deployment) -> None:
+    kind = resource["Type"]
+    if kind == "AWS::Lambda::Permission":
+        _describe_permission(client, name, resource, result)
+        return
     if kind not in DESCRIBE:
         result.problems.append(f"{name} ({kind}): no way to describe this type: add it to DESCRIBE")
         return
@@ -244,7 +254,10 @@ def _describe(client, name: str, kind: str, result: Deployment) -> None:
     if physical is None and kind == "AWS::Events::EventBus":
         # moto keeps no physical ID for a bus: find it by the name it resolved.
         buses = client("events").list_event_buses()["EventBuses"]
-        if any(b["Name"] != "default" for b in buses):
+        claimed = set(result.physical.values())
+        found = [b["Name"] for b in buses if b["Name"] != "default" and b["Name"] not in claimed]
+        if found:
+            result.physical[name] = found[0]
             return
     if physical is None:
         result.problems.append(f"{name} ({kind}): moto created no physical resource")
@@ -266,6 +279,33 @@ def _describe(client, name: str, kind: str, result: Deployment) -> None:
         g["logGroupName"] == physical for g in answer.get("logGroups", [])
     ):
         result.problems.append(f"{name} ({kind}): no log group {physical!r}")
+
+
+def _describe_permission(client, name: str, resource: dict, result: Deployment) -> None:
+    """moto gives a permission no physical ID: find its statement in the function's policy."""
+    from sitekit.stacks.agreement import references
+
+    properties = resource.get("Properties") or {}
+    functions = [
+        result.physical[f]
+        for f in references(properties.get("FunctionName"))
+        if f in result.physical
+    ]
+    if not functions:
+        result.problems.append(f"{name} (AWS::Lambda::Permission): its function was not created")
+        return
+    try:
+        policy = json.loads(client("lambda").get_policy(FunctionName=functions[0])["Policy"])
+    except Exception as exc:  # noqa: BLE001 - no policy means no permission
+        result.problems.append(f"{name} (AWS::Lambda::Permission): get_policy failed: {exc}")
+        return
+    principal = properties.get("Principal")
+    if not any(
+        principal in json.dumps(statement.get("Principal")) for statement in policy["Statement"]
+    ):
+        result.problems.append(f"{name} (AWS::Lambda::Permission): no statement for {principal}")
+    else:
+        result.physical.setdefault(name, f"{functions[0]} policy")
 
 
 def deploy(template: Template, expanded: dict) -> Deployment:

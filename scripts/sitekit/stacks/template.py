@@ -6,6 +6,7 @@ CloudFormation's short tags (``!Ref``, ``!Sub``, ``!GetAtt`` ...) become their l
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,3 +141,46 @@ def load(stack: StackPaths) -> Template:
             line = data["Resources"].lines[name]
             raise StackError(f"{stack.rel}:{line}: resource {name!r} needs a 'Type'")
     return Template(stack, data, text)
+
+
+def dangling_references(template: Template) -> list[str]:
+    """``path:line:`` for each Ref, Fn::GetAtt or ${Name} in Fn::Sub that names no resource,
+    parameter or pseudo parameter (cfn-lint misses these inside SAM resources)."""
+    known = set(template.resources) | set(template.data.get("Parameters") or {})
+    problems: list[str] = []
+
+    def check(name: str, line: int, local: set[str]) -> None:
+        if name.startswith("AWS::") or name in known or name in local:
+            return
+        problems.append(
+            f"{template.stack.rel}:{line}: {name!r} is referenced but is not a resource or "
+            "parameter of this template"
+        )
+
+    def walk(node: Any, line: int) -> None:
+        if isinstance(node, dict):
+            lines = getattr(node, "lines", {})
+            for key, value in node.items():
+                here = lines.get(key, line)
+                if key == "Ref" and isinstance(value, str):
+                    check(value, here, set())
+                elif key == "Fn::GetAtt":
+                    target = value[0] if isinstance(value, list) else str(value).split(".")[0]
+                    check(str(target), here, set())
+                elif key == "Fn::Sub":
+                    text, local = (
+                        (value[0], set(value[1])) if isinstance(value, list) else (value, set())
+                    )
+                    for name in re.findall(r"\$\{([^}!]+)\}", str(text)):
+                        check(name.split(".")[0], here, local)
+                    if isinstance(value, list):
+                        walk(value[1], here)
+                else:
+                    walk(value, here)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, line)
+
+    for section in ("Resources", "Outputs", "Conditions"):
+        walk(template.data.get(section) or {}, template.line(section))
+    return problems
