@@ -61,12 +61,13 @@ def handler_file(stack_id: str, function: str) -> Path:
     return stack.folder / resource["Properties"]["CodeUri"] / "app.py"
 
 
-def load_handler(stack_id: str, function: str, deployment):
+def load_handler(stack_id: str, function: str, deployment, **overrides: str):
     """Import ``function``'s app.py afresh with the environment variables its emulated
-    deployment resolved (table names, queue URLs...). A module that does not import fails
+    deployment resolved (table names, queue URLs...), then ``overrides`` (the URL of a
+    service outside the stack, say). A module that does not import fails
     the test with ``path:line: error``."""
     path = handler_file(stack_id, function)
-    os.environ.update(deployment.environments.get(function, {}))
+    os.environ.update({**deployment.environments.get(function, {}), **overrides})
     name = f"handler_{stack_id}_{function}".replace("/", "_").replace(".", "_").replace("-", "_")
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
