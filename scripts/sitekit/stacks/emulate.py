@@ -64,6 +64,7 @@ class Deployment:
     """What the emulated deployment did with each resource of the expanded template."""
 
     status: str = ""
+    stack_name: str = ""
     physical: dict[str, str] = field(default_factory=dict)  # logical -> physical ID
     skipped: dict[str, str] = field(default_factory=dict)  # type -> why it was not emulated
     problems: list[str] = field(default_factory=list)
@@ -165,7 +166,7 @@ def _deploy_into(client, template: Template, expanded: dict) -> Deployment:
             code = zip_folder(stack.folder / uri)
             client("s3").put_object(Bucket=CODE_BUCKET, Key=code_key(stack.name, name), Body=code)
     cloudformation = client("cloudformation")
-    stack_name = _create(cloudformation, template, body, result)
+    stack_name = result.stack_name = _create(cloudformation, template, body, result)
     try:
         described = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]
     except Exception as exc:  # noqa: BLE001 - moto's own errors surface here too
@@ -255,7 +256,11 @@ def _describe(client, name: str, resource: dict, result: Deployment) -> None:
         # moto keeps no physical ID for a bus: find it by the name it resolved.
         buses = client("events").list_event_buses()["EventBuses"]
         claimed = set(result.physical.values())
-        found = [b["Name"] for b in buses if b["Name"] != "default" and b["Name"] not in claimed]
+        found = [
+            b["Name"]
+            for b in buses
+            if b["Name"].startswith(f"{result.stack_name}-") and b["Name"] not in claimed
+        ]
         if found:
             result.physical[name] = found[0]
             return
