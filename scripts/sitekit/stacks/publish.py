@@ -77,10 +77,19 @@ def snippet(template: Template, heading: str | None) -> str:
     ).as_posix()
     folder = stack.folder.relative_to(STACKS.parent).as_posix()
     deploy = template.metadata("Deploy") or {}
-    parts = [f"### {heading}\n" if heading else ""]
+    parts = [f"### {heading}\n\n" if heading else ""]
+    functions = sum(
+        r["Type"] == "AWS::Serverless::Function" for r in template.resources.values()
+    )
+    runtime = (
+        " Its functions run Python 3.14 (`python3.14`, the newest Python runtime on the "
+        "[Lambda runtimes][lambda-runtimes] page) on arm64 (Graviton) processors."
+        if functions
+        else ""
+    )
     parts.append(
         f"The stack in [`{folder}/`]({download}) (AWS SAM) creates these resources; the SAM "
-        "transform adds the roles, permissions and API stages that go with them.\n\n"
+        f"transform adds the roles, permissions and API stages that go with them.{runtime}\n\n"
         + resource_table(template)
     )
     outside = template.metadata("Diagram", "Outside") or {}
@@ -103,8 +112,7 @@ def snippet(template: Template, heading: str | None) -> str:
     tries = "\n".join(deploy.get("Try") or [])
     parts.append(
         f"\n[Download the stack folder]({download}){{ download }} (zip), then run these with "
-        "your own [AWS SAM CLI](https://docs.aws.amazon.com/serverless-application-model/latest/"
-        "developerguide/install-sam-cli.html) and AWS credentials:\n\n"
+        "your own [AWS SAM CLI][sam-cli] and AWS credentials:\n\n"
         "```sh\n"
         f"unzip {stack.name}.zip && cd {stack.name}\n"
         "sam build                # package the functions for arm64\n"
