@@ -78,9 +78,7 @@ def snippet(template: Template, heading: str | None) -> str:
     folder = stack.folder.relative_to(STACKS.parent).as_posix()
     deploy = template.metadata("Deploy") or {}
     parts = [f"### {heading}\n\n" if heading else ""]
-    functions = sum(
-        r["Type"] == "AWS::Serverless::Function" for r in template.resources.values()
-    )
+    functions = sum(r["Type"] == "AWS::Serverless::Function" for r in template.resources.values())
     runtime = (
         " Its functions run Python 3.14 (`python3.14`, the newest Python runtime on the "
         "[Lambda runtimes][lambda-runtimes] page) on arm64 (Graviton) processors."
