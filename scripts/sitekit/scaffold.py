@@ -173,11 +173,14 @@ def plan(slug: str, title: str, category: str) -> Plan:
         raise ScaffoldError(
             f"{stack.relative_to(ROOT)} already exists: remove it or pick another slug"
         )
-    skeleton = TEMPLATES / "stack"
     stack_files = {
-        stack / "template.yaml": (skeleton / "template.yaml").read_text(encoding="utf-8"),
-        stack / "src" / "worker" / "app.py": (skeleton / "app.py").read_text(encoding="utf-8"),
-        stack / "events" / "request.json": (skeleton / "request.json").read_text(encoding="utf-8"),
+        stack / "template.yaml": (TEMPLATES / "stack.yaml").read_text(encoding="utf-8"),
+        stack / "src" / "worker" / "app.py": (TEMPLATES / "stack_app.py").read_text(
+            encoding="utf-8"
+        ),
+        stack / "events" / "request.json": (TEMPLATES / "stack_event.json").read_text(
+            encoding="utf-8"
+        ),
     }
     for path, text in stack_files.items():
         stack_files[path] = (
