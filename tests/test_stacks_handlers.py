@@ -19,6 +19,10 @@ import pytest
 
 pytest.register_assert_rewrite("stack_world")
 from stack_world import load_handler, stack_paths  # noqa: E402
+from workflow_runner import WorkflowFailed  # noqa: E402
+from workflow_runner import run as run_workflow  # noqa: E402
+
+from sitekit.stacks.template import load  # noqa: E402
 
 pytest_plugins = ["stack_world"]
 
@@ -429,3 +433,51 @@ def test_aggregator_merges_what_answers_in_time(stack):
     assert body["price"] == {"price": 18.5}
     assert set(body["missing"]) == {"catalog", "inventory", "delivery"}
     assert page["statusCode"] == 404  # no product details, no page
+
+
+# --- Whole workflows, walked from the template's own definition --------------------------------
+
+
+def _workflow(s: Stack, logical_id: str, data: dict):
+    definition = load(stack_paths(s.id)).resources[logical_id]["Properties"]["Definition"]
+    return run_workflow(
+        definition, data, lambda function, payload: s.call(function, payload), s.deployment.physical
+    )
+
+
+def test_saga_orchestration_compensates_in_reverse_when_stock_runs_out(stack):
+    s = stack("patterns/saga.orchestration")
+    stock = s.table("StockTable")
+    stock.put_item(Item={"sku": "decaf-250g", "available": 1})
+    order = {"orderId": "order-77", "sku": "decaf-250g", "quantity": 2, "amount": 12.0}
+    with pytest.raises(WorkflowFailed) as failed:
+        _workflow(s, "OrderSaga", order)
+    assert failed.value.error == "CheckoutFailed"
+    orders, payments = s.table("OrdersTable"), s.table("PaymentsTable")
+    assert orders.get_item(Key={"orderId": "order-77"})["Item"]["status"] == "CANCELLED"
+    assert payments.get_item(Key={"orderId": "order-77"})["Item"]["status"] == "REFUNDED"
+    assert stock.get_item(Key={"sku": "decaf-250g"})["Item"]["available"] == 1
+    _, visited = _workflow(s, "OrderSaga", {**order, "orderId": "order-78", "quantity": 1})
+    assert visited == ["Create order", "Charge payment", "Reserve stock", "Checkout complete"]
+    assert stock.get_item(Key={"sku": "decaf-250g"})["Item"]["available"] == 0
+
+
+def test_state_machine_records_and_notifies(stack):
+    s = stack("patterns/state-machine")
+    _, visited = _workflow(s, "OrderWorkflow", s.event("order.json"))
+    assert visited == [
+        "Validate order",
+        "Is it valid?",
+        "Charge payment",
+        "Mark paid",
+        "Record status",
+        "Notify customer",
+        "Paid?",
+        "Done",
+    ]
+    orders = s.table("OrdersTable")
+    assert orders.get_item(Key={"orderId": "order-42"})["Item"]["status"] == "PAID"
+    with pytest.raises(WorkflowFailed) as failed:  # the payment Task's Catch records FAILED
+        _workflow(s, "OrderWorkflow", s.event("declined-order.json"))
+    assert failed.value.error == "OrderNotPaid"
+    assert orders.get_item(Key={"orderId": "order-43"})["Item"]["status"] == "FAILED"
