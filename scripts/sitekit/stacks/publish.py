@@ -86,7 +86,7 @@ def snippet(template: Template, heading: str | None) -> str:
         else ""
     )
     parts.append(
-        f"The stack in [`{folder}/`]({download}) (AWS SAM) creates these resources; the SAM "
+        f"The stack in `{folder}/` (AWS SAM) creates these resources; the SAM "
         f"transform adds the roles, permissions and API stages that go with them.{runtime}\n\n"
         + resource_table(template)
     )
