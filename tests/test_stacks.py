@@ -249,3 +249,31 @@ def test_handler_that_does_not_import_names_its_line(deployments, tmp_path, monk
     monkeypatch.setattr("stack_world.handler_file", lambda *_: broken_handler)
     with pytest.raises(AssertionError, match=r"app\.py:\d+: ModuleNotFoundError"):
         load_handler("patterns/backend-api", "OrderFunction", result)
+
+
+def test_new_pattern_stack_skeleton_lints_is_safe_and_deploys(tmp_path, deployments):
+    """`make new-pattern` writes this skeleton; the scaffold tests check it agrees with the
+    scaffolded diagram, this one that it passes the other stack checks."""
+    templates = ROOT / "scripts" / "sitekit" / "templates"
+    folder = tmp_path / "stacks" / "patterns" / "skeleton-probe"
+    files = {
+        "template.yaml": "stack.yaml",
+        "src/worker/app.py": "stack_app.py",
+        "events/request.json": "stack_event.json",
+    }
+    for target, source in files.items():
+        text = (templates / source).read_text(encoding="utf-8")
+        for placeholder, value in (("__TITLE__", "Probe"), ("__SLUG__", "skeleton-probe")):
+            text = text.replace(placeholder, value)
+        (folder / target).parent.mkdir(parents=True, exist_ok=True)
+        (folder / target).write_text(text.replace("__NAME__", "skeleton-probe"))
+    stack = StackPaths(folder, tmp_path / "stacks")
+    prepared = prepare(stack)
+    assert prepared.problems == []
+    assert dangling_references(prepared.template) == []
+    assert safety.check(prepared.template, prepared.expanded) == []
+    assert lint(stack) == []
+    from sitekit.stacks.emulate import deploy_into
+
+    result = deploy_into(deployments.client, prepared.template, prepared.expanded)
+    assert result.status == "CREATE_COMPLETE" and result.problems == []
