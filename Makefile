@@ -14,7 +14,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup graphviz chromium vendor diagrams pages check build build-zensical serve test bench \
-        linkcheck linkcheck-online clean new-pattern
+        linkcheck linkcheck-online clean new-pattern stacks
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -70,6 +70,10 @@ check: setup ## Validate pages, front matter, diagrams and navigation (fast)
 	@$(SITEKIT) diagrams; rendered=$$?; $(SITEKIT) pages; generated=$$?; \
 	  $(SITEKIT) check && exit $$((rendered | generated))
 
+# One line per stack; the zips and "Deploy it" snippets are written by `make pages`.
+stacks: setup ## Lint, expand, check against its diagram and emulate every AWS SAM stack
+	@$(SITEKIT) stacks
+
 # Arguments arrive through the environment, so any title survives the shell unchanged.
 new-pattern: setup ## Start a pattern: SLUG=fan-out TITLE="Fan-out" CATEGORY=messaging-and-events
 	@$(SITEKIT) new-pattern --slug "$$SLUG" --title "$$TITLE" --category "$$CATEGORY"
@@ -104,4 +108,4 @@ linkcheck-online: build ## Also fetch every external URL in the built site (need
 	@$(SITEKIT) linkcheck site --online
 
 clean: ## Remove generated files and the built site (keeps .venv)
-	rm -rf site site-zensical .cache generated docs/assets/diagrams docs/assets/icons docs/assets/sources docs/services docs/assets/vendor .pytest_cache
+	rm -rf site site-zensical .cache generated docs/assets/diagrams docs/assets/icons docs/assets/sources docs/services docs/assets/vendor docs/assets/stacks .pytest_cache

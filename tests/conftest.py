@@ -121,7 +121,7 @@ def copy_sources(dest: Path) -> Path:
     import shutil
 
     ignore = shutil.ignore_patterns("__pycache__", "*.tmp")
-    for name in ("diagrams", "scripts", "includes", "overrides"):
+    for name in ("diagrams", "scripts", "includes", "overrides", "stacks"):
         shutil.copytree(ROOT / name, dest / name, ignore=ignore)
     shutil.copytree(
         ROOT / "docs",

@@ -21,6 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     linkcheck = commands.add_parser("linkcheck", help="check every link in the built site")
     linkcheck.add_argument("site", nargs="?", default="site")
     linkcheck.add_argument("--online", action="store_true", help="also fetch external URLs")
+    stacks = commands.add_parser("stacks", help="lint, expand, check and emulate every stack")
+    stacks.add_argument("--publish", action="store_true", help="only write the pages' parts")
+    stacks.add_argument("only", nargs="*", help="stack ids to check (default: all)")
     new = commands.add_parser("new-pattern", help="scaffold a pattern page and its diagram")
     new.add_argument("--slug", required=True)
     new.add_argument("--title", required=True)
@@ -55,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
         from sitekit.linkcheck import main as linkcheck
 
         return linkcheck(args.site, online=args.online)
+    if args.command == "stacks":
+        from sitekit.stacks.cli import main as stacks
+
+        return stacks(publish_only=args.publish, only=args.only)
     if args.command == "new-pattern":
         from sitekit.scaffold import main as scaffold
 

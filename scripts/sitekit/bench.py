@@ -30,7 +30,7 @@ def _env(root: Path) -> dict[str, str]:
 
 def _copy(dest: Path) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", "services", "diagrams", "*.tmp")
-    for name in ("diagrams", "scripts", "includes", "overrides", "docs"):
+    for name in ("diagrams", "scripts", "includes", "overrides", "docs", "stacks"):
         shutil.copytree(
             ROOT / name,
             dest / name,
@@ -161,6 +161,13 @@ def bench_browser(site: Path) -> dict:
     }
 
 
+def bench_stacks() -> float:
+    """What the stack checks add to `make test`: both stack test modules, run once (the
+    session fixtures lint, expand and deploy every stack)."""
+    tests = ["tests/test_stacks.py", "tests/test_stacks_handlers.py"]
+    return _timed([PY, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests], ROOT)
+
+
 def main() -> int:
     print(
         f"bench: {os.cpu_count()} cores, {len(diagram_modules())} diagrams, median of {RUNS} runs"
@@ -188,6 +195,9 @@ def main() -> int:
         print(f"  largest diagram        {name} {size / 1024:.0f} KB (target < 250 KB)")
         print(f"  navigation to interactive diagram (headless Chromium) {w['ready'] * 1000:.0f} ms")
         weight.report(b["site"])
+        print(
+            f"  stack checks (tests/test_stacks*.py, once) {bench_stacks():.1f} s (target <= 60 s)"
+        )
     phases.report()
     return 0
 

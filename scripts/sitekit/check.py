@@ -36,6 +36,7 @@ from sitekit import freshness, services
 from sitekit.cost.check import check_costs
 from sitekit.pages import FRONT_MATTER, categories, load_front_matter
 from sitekit.paths import DIAGRAMS, DOCS, ROOT, SERVICE_PAGES, DiagramPaths, repo_relative
+from sitekit.stacks.cli import check_problems as stack_check_problems
 
 CONFIG = ROOT / "mkdocs.yml"
 INCLUDES = ROOT / "includes"
@@ -48,6 +49,7 @@ SECTIONS = [
     "Trade-offs",
     "When to use it",
     "Cost drivers",
+    "Deploy it",
     "Related patterns",
     "Sources",
 ]
@@ -62,6 +64,7 @@ GENERATED_IN_DOCS = (
     DOCS / "assets" / "icons",
     DOCS / "assets" / "sources",
     DOCS / "assets" / "vendor",
+    DOCS / "assets" / "stacks",
     SERVICE_PAGES,
 )
 
@@ -934,6 +937,7 @@ def collect() -> tuple[list[Problem], int, int]:
     check_nav(config, pages, report)
     check_orphans(config, pages, report)
     check_costs(pages, report)
+    report.problems.update(Problem(*p) for p in stack_check_problems())  # sitekit/stacks/
     return sorted(report.problems), len(pages), len(modules)
 
 

@@ -13,6 +13,7 @@ from sitekit import freshness, services, sources
 from sitekit.cost.snippets import snippets as cost_snippets
 from sitekit.pages import authored_pages, categories
 from sitekit.paths import GENERATED, SERVICE_PAGES, write_if_changed
+from sitekit.stacks.publish import publish_all as publish_stacks
 
 
 def _text(value) -> str:
@@ -243,7 +244,7 @@ def generate_all() -> int:
         f"pages: {len(used)} service pages, catalog of "
         f"{sum(p.is_pattern for p in pages)} patterns ({len(changed)} files changed)"
     )
-    return 0
+    return publish_stacks()  # "Deploy it" snippets and stack zips (sitekit/stacks/publish.py)
 
 
 if __name__ == "__main__":

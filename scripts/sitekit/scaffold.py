@@ -1,7 +1,8 @@
 """``make new-pattern``: start a pattern page and its diagram module from the templates.
 
 Writes ``docs/patterns/<slug>.md`` (front matter and every required section, with guidance),
-``diagrams/patterns/<slug>.py`` (a small working diagram with two numbered steps), and adds the
+``diagrams/patterns/<slug>.py`` (a small working diagram with two numbered steps), the AWS SAM
+stack that builds it (``stacks/patterns/<slug>/``: template, handler, sample event), and adds the
 page to the Patterns section of ``mkdocs.yml``'s nav, alphabetically by title, by inserting one
 line (the rest of the file stays byte-identical). The catalog and service pages are generated
 from the front matter and the diagram, so rendering the new diagram and regenerating the pages
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import shutil
 import string
 import sys
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ import yaml
 from sitekit.check import RELATED_COUNT, SLUG, mapping_get, nav_key
 from sitekit.pages import FRONT_MATTER, categories, load_front_matter
 from sitekit.paths import DIAGRAMS, DOCS, ROOT, atomic_write
+from sitekit.stacks import STACKS
 
 TEMPLATES = Path(__file__).parent / "templates"
 CONFIG = ROOT / "mkdocs.yml"
@@ -41,6 +44,7 @@ class Plan:
     module_text: str
     config_text: str
     nav_line: int
+    stack_files: dict[Path, str]
 
 
 def _patterns() -> dict[str, tuple[str, str]]:
@@ -166,6 +170,24 @@ def plan(slug: str, title: str, category: str) -> Plan:
     # validate() refused quotes and backslashes, so the title is a valid Python string as is.
     module_text = module_text.replace("__TITLE__", title)
     config_text, nav_line = nav_insertion(CONFIG.read_text(encoding="utf-8"), slug, title)
+    stack = STACKS / "patterns" / slug
+    if stack.exists():
+        raise ScaffoldError(
+            f"{stack.relative_to(ROOT)} already exists: remove it or pick another slug"
+        )
+    stack_files = {
+        stack / "template.yaml": (TEMPLATES / "stack.yaml").read_text(encoding="utf-8"),
+        stack / "src" / "worker" / "app.py": (TEMPLATES / "stack_app.py").read_text(
+            encoding="utf-8"
+        ),
+        stack / "events" / "request.json": (TEMPLATES / "stack_event.json").read_text(
+            encoding="utf-8"
+        ),
+    }
+    for path, text in stack_files.items():
+        stack_files[path] = (
+            text.replace("__TITLE__", title).replace("__SLUG__", slug).replace("__NAME__", slug)
+        )
     return Plan(
         page=DOCS / "patterns" / f"{slug}.md",
         page_text=page_text.substitute(values),
@@ -173,6 +195,7 @@ def plan(slug: str, title: str, category: str) -> Plan:
         module_text=module_text,
         config_text=config_text,
         nav_line=nav_line,
+        stack_files=stack_files,
     )
 
 
@@ -183,6 +206,7 @@ def write(planned: Plan) -> None:
         for path, text in (
             (planned.page, planned.page_text),
             (planned.module, planned.module_text),
+            *planned.stack_files.items(),
         ):
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("x", encoding="utf-8", newline="\n") as out:
@@ -192,6 +216,8 @@ def write(planned: Plan) -> None:
     except BaseException:
         for path in created:
             path.unlink(missing_ok=True)
+        stack = next(iter(planned.stack_files)).parent  # plan() checked it did not exist
+        shutil.rmtree(stack, ignore_errors=True)
         raise
 
 
@@ -209,11 +235,12 @@ def main(slug: str, title: str, category: str) -> int:
     failed = render_all(only=[planned.module.resolve()])
     generate_all()
     page, module = (p.relative_to(ROOT).as_posix() for p in (planned.page, planned.module))
+    stack = (STACKS / "patterns" / slug).relative_to(ROOT).as_posix()
     print(
-        f"new-pattern: created {page} and {module}; added '{title}' to the Patterns nav "
+        f"new-pattern: created {page}, {module} and the stack {stack}/; added '{title}' to the Patterns nav "
         f"(mkdocs.yml line {planned.nav_line}).\n"
         "Next: run 'make serve' and open the page; replace the guidance in each section and "
-        "draw the real architecture in the module; set 'summary' and 'related'; cite an AWS "
+        "draw the real architecture in the module and build it in the stack; set 'summary' and 'related'; cite an AWS "
         "page for every number; then run 'make check' and 'make test'."
     )
     return 1 if failed else 0

@@ -2,7 +2,7 @@
 into the page only when a reader opens them.
 
 Highlighted code is the heaviest part of a page (every token is a <span>): inlined, two
-diagram modules were 19 KB of /patterns/publish-subscribe/. Instead, `make pages` writes each
+diagram modules were 19 KB of /patterns/publish-subscribe/, and its two stack templates more. Instead, `make pages` writes each
 file twice under docs/assets/sources/: ``<path>.html``, highlighted by the same Markdown
 extensions as the pages (so the theme styles it), and ``<path>.txt``, the plain text. A page
 shows a collapsed block whose link opens the text file; docs/assets/javascripts/source.js
@@ -24,8 +24,12 @@ LANGUAGES = {".py": "python", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 
 
 def shown_files() -> list[Path]:
-    """Every repository file a page shows the source of."""
-    return [d.module for d in diagram_modules()]
+    """Every repository file a page shows the source of: each diagram module and each
+    stack's template."""
+    from sitekit.stacks import stack_folders
+
+    templates = [s.folder / "template.yaml" for s in stack_folders()]
+    return [d.module for d in diagram_modules()] + [t for t in templates if t.is_file()]
 
 
 def highlighted(path: Path) -> str:
