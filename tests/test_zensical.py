@@ -3,18 +3,20 @@ there and the interactive diagrams work."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
-from conftest import run_sitekit, serve
+from conftest import ROOT, run_sitekit, serve
 
 
 @pytest.fixture(scope="session")
-def zensical_site(site, tmp_path_factory) -> Path:
+def zensical_site(site) -> Path:
     # What `make build-zensical` runs (Zensical's strict build through our wrapper), into a
     # folder of this pytest-xdist worker's own: two workers never build into the same one.
-    dest = tmp_path_factory.mktemp("zensical") / "site"
+    # Zensical wants the folder inside the project: site-zensical/<worker>/ (git-ignored).
+    dest = ROOT / "site-zensical" / os.environ.get("PYTEST_XDIST_WORKER", "main")
     done = run_sitekit("build", "--engine", "zensical", "--site-dir", str(dest), check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     return dest
