@@ -13,6 +13,9 @@ from conftest import ROOT, copy_sources, run_sitekit
 
 from sitekit.paths import DiagramPaths, diagram_modules
 
+# One pytest-xdist worker runs this module: it renders every diagram from scratch once (a session fixture).
+pytestmark = pytest.mark.xdist_group("render")
+
 MODULES = diagram_modules()
 SVG_NS = "{http://www.w3.org/2000/svg}"
 

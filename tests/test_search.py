@@ -12,6 +12,9 @@ import json
 
 import pytest
 
+# One pytest-xdist worker runs this module: it types every query into one search box.
+pytestmark = pytest.mark.xdist_group("search")
+
 QUERIES = {
     # Word forms: the page says "migration", "retries", "compensating", "buffers"...
     "migrating a legacy monolith piece by piece": "patterns/strangler-fig/",

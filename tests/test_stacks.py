@@ -22,6 +22,9 @@ from sitekit.stacks.lint import lint  # noqa: E402
 from sitekit.stacks.publish import stack_zip  # noqa: E402
 from sitekit.stacks.template import dangling_references, load  # noqa: E402
 
+# One pytest-xdist worker runs this module: lints, expands and deploys every stack once (session fixtures).
+pytestmark = pytest.mark.xdist_group("stacks")
+
 ROOT = Path(__file__).resolve().parents[1]
 pytest_plugins = ["stack_world"]  # the shared, once-per-session fixtures
 

@@ -24,6 +24,9 @@ from workflow_runner import run as run_workflow  # noqa: E402
 
 from sitekit.stacks.template import load  # noqa: E402
 
+# One pytest-xdist worker runs this module: lints, expands and deploys every stack once (session fixtures).
+pytestmark = pytest.mark.xdist_group("stacks")
+
 pytest_plugins = ["stack_world"]
 
 

@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_sitekit, serve
 
+# One pytest-xdist worker runs this module: it builds the Zensical site once.
+pytestmark = pytest.mark.xdist_group("zensical")
+
 
 @pytest.fixture(scope="session")
 def zensical_site(site) -> Path:
