@@ -51,7 +51,21 @@
     }
     const form = document.querySelector("form.catalog-filter:not([data-ready])");
     if (form) setUpCatalog(form);
+    matchPngToPalette();
   }
+
+  /** The PNG download is drawn once per palette (sitekit.palettes); offer the one the reader
+     is looking at. The HTML links the light one, which is also what a reader without
+     JavaScript gets. Material sets the palette on body. */
+  function matchPngToPalette() {
+    const dark = document.body.getAttribute("data-md-color-scheme") === "slate";
+    for (const link of document.querySelectorAll("a.diagram__png[data-dark-href]")) {
+      link.dataset.lightHref ??= link.getAttribute("href");
+      link.setAttribute("href", dark ? link.dataset.darkHref : link.dataset.lightHref);
+    }
+  }
+  new MutationObserver(matchPngToPalette)
+    .observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
 
   /* ------------------------------------------------------------------------------------ */
   /* Diagrams                                                                             */
