@@ -183,6 +183,13 @@ FULL_SCREEN = """async (id) => {
   const fills = Math.max(Math.min(svg.viewBox.baseVal.width * scale, box.width) / box.width,
     Math.min(svg.viewBox.baseVal.height * scale, box.height) / box.height);
   const screen = Math.min(box.width / innerWidth, 1);
+  // Each node's halo (focus ring, highlight) still surrounds its label in this layout.
+  const strayHalos = [...svg.querySelectorAll('g.node')].filter((node) => {
+    const halo = node.querySelector('.node__halo').getBoundingClientRect();
+    const label = node.querySelector('text').getBoundingClientRect();
+    return label.left < halo.left || label.right > halo.right || label.top < halo.top ||
+      label.bottom > halo.bottom;
+  }).map((node) => node.dataset.node);
   // Share of the screen's height the drawing covers, and the layout shown.
   const height = Math.min(svg.viewBox.baseVal.height * scale, innerHeight) / innerHeight;
   const layout = figure.dataset.layout || 'wide';
@@ -190,7 +197,7 @@ FULL_SCREEN = """async (id) => {
   for (let i = 0; i < 20 && figure.classList.contains('diagram--fullscreen'); i += 1) await frame();
   await frame();
   const after = { layout: figure.dataset.layout || 'wide', viewBox: svg.getAttribute('viewBox') };
-  return { least, fills, screen, height, layout, hasTall: Boolean(figure.dataset.tall),
+  return { least, fills, screen, height, layout, strayHalos, hasTall: Boolean(figure.dataset.tall),
     restored: after.layout === inline.layout && after.viewBox === inline.viewBox };
 }"""
 
@@ -259,6 +266,8 @@ def test_diagram_is_legible_and_steps_read_well(tabs, base_url, page_slug, viewp
             # top-to-bottom layout shows it, and covers most of the height.
             if full["hasTall"] and (full["layout"] != "tall" or full["height"] < FULL_HEIGHT):
                 problems.append(f"{dom_id}: full screen leaves the height empty: {full}")
+            if full["strayHalos"]:
+                problems.append(f"{dom_id}: halos left behind in full screen: {full['strayHalos']}")
             if not full["restored"]:
                 problems.append(f"{dom_id}: leaving full screen kept its layout: {full}")
     assert problems == [], "\n".join(problems)

@@ -51,6 +51,7 @@ RENDER_INPUTS = (
     "sources.py",
     "services.py",
     "paths.py",
+    "palettes.py",
     "data/services.yml",
 )
 
