@@ -86,16 +86,42 @@ def test_png_download_is_opaque_and_twice_the_resolution(diagram, two_checkouts)
     from PIL import Image
 
     root = two_checkouts[0]
-    png = root / diagram.png.relative_to(ROOT)
     box = ET.fromstring((root / diagram.svg.relative_to(ROOT)).read_bytes()).get("viewBox")
     width_pt, height_pt = (float(v) for v in box.split()[2:])
-    with Image.open(png) as image:
-        size, mode = image.size, image.mode
-        alpha = image.getchannel("A").getextrema() if "A" in image.getbands() else (255, 255)
-    assert alpha == (255, 255), f"{png.name} has transparent pixels ({mode})"
-    # 1 pt = 96/72 px at 1x; twice that here. Cairo rounds the size up by a pixel or two.
-    expected = (width_pt * 96 / 72 * 2, height_pt * 96 / 72 * 2)
-    assert all(abs(a - b) <= 3 for a, b in zip(size, expected, strict=True)), (size, expected)
+    for png in (root / diagram.png.relative_to(ROOT), root / diagram.dark_png.relative_to(ROOT)):
+        with Image.open(png) as image:
+            size, mode = image.size, image.mode
+            alpha = image.getchannel("A").getextrema() if "A" in image.getbands() else (255, 255)
+        assert alpha == (255, 255), f"{png.name} has transparent pixels ({mode})"
+        # 1 pt = 96/72 px at 1x; twice that here. Cairo rounds the size up by a pixel or two.
+        expected = (width_pt * 96 / 72 * 2, height_pt * 96 / 72 * 2)
+        assert all(abs(a - b) <= 3 for a, b in zip(size, expected, strict=True)), (size, expected)
+
+
+def _luminance(pixel) -> float:
+    r, g, b = pixel[:3]
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+@pytest.mark.parametrize("diagram", MODULES, ids=[d.diagram_id for d in MODULES])
+def test_png_download_comes_in_each_palette(diagram, two_checkouts):
+    """One PNG per palette, each on its palette's background: the light one on white, the
+    dark one on Material's slate (#1e2129), with light text on it (its brightest pixels
+    are far brighter than the background, so the labels did not stay dark)."""
+    from PIL import Image
+
+    root = two_checkouts[0]
+    with Image.open(root / diagram.png.relative_to(ROOT)) as light:
+        light_corner = light.convert("RGB").getpixel((0, 0))
+    with Image.open(root / diagram.dark_png.relative_to(ROOT)) as dark:
+        rgb = dark.convert("RGB")
+        dark_corner = rgb.getpixel((0, 0))
+        colours = rgb.getcolors(maxcolors=1 << 20)
+    assert _luminance(light_corner) > 240, f"light PNG corner is {light_corner}"
+    assert dark_corner == (30, 33, 41), f"dark PNG corner is {dark_corner}, not the slate page"
+    # Text in the slate palette's text colour (#bfc1c7) covers a visible share of the image.
+    text = sum(n for n, c in colours if _luminance(c) > 170 and max(c) - min(c) < 24)
+    assert text > 500, f"the dark PNG has almost no light grey text ({text} px)"
 
 
 def _snapshot(root: Path) -> dict[Path, tuple[int, bytes]]:

@@ -387,6 +387,28 @@ def test_dark_palette_recolours_the_svg(page, base_url):
     assert lightness(light_text) < 0.3 < 0.7 < lightness(dark_text), (light_text, dark_text)
 
 
+def test_png_download_follows_the_palette(browser, base_url):
+    """A reader whose system is dark gets the dark PNG; switching the palette swaps it; the
+    file it points at is served."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    tab = context.new_page()
+    try:
+        tab.goto(f"{base_url}patterns/backend-api/")
+        tab.wait_for_selector(f"figure#{DIAGRAM}[data-ready]", state="attached")
+        link = f"#{DIAGRAM} .diagram__downloads a:text-is('PNG')"
+        assert tab.get_attribute("body", "data-md-color-scheme") == "slate"
+        href = tab.get_attribute(link, "href")
+        assert href.endswith("/patterns/backend-api.dark.png"), href
+        served = tab.request.get(tab.eval_on_selector(link, "a => a.href"))
+        assert served.ok and served.body()[:8] == b"\x89PNG\r\n\x1a\n"
+        tab.click("label[title='Switch to light mode']")
+        tab.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
+        href = tab.get_attribute(link, "href")
+        assert href.endswith("/patterns/backend-api.png"), href
+    finally:
+        context.close()
+
+
 def test_instant_navigation_sets_up_each_new_page(page, base_url):
     """Material swaps pages without reloading: diagram.js must start on every page.
 

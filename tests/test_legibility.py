@@ -3,7 +3,8 @@
 One visit per page and viewport; one script in the page measures everything at once:
 - the smallest label (font size times the drawing's on-screen scale) at first view: at least
   11 CSS px at 1366x900 and 10 at 390x844, and at least 12 in full screen on the phone,
-  where the drawing fills the screen;
+  where the drawing fills the screen (a diagram with a top-to-bottom layout shows it there,
+  over at least 60% of the height) and leaving full screen restores the page's layout;
 - every node and cluster label inside its cluster box;
 - each step number within 12 px of its own arrow, and no two steps on one drawn path;
 - the drawing does not move (at most 2 px) when the first step starts or between steps;
@@ -167,6 +168,7 @@ FULL_SCREEN = """async (id) => {
   const figure = document.getElementById(id);
   const svg = figure.querySelector('svg.diagram__svg');
   const canvas = figure.querySelector('.diagram__canvas');
+  const inline = { layout: figure.dataset.layout || 'wide', viewBox: svg.getAttribute('viewBox') };
   figure.querySelector('[data-action=fullscreen]').click();
   for (let i = 0; i < 20 && !figure.classList.contains('diagram--fullscreen'); i += 1) await frame();
   await frame();
@@ -181,10 +183,26 @@ FULL_SCREEN = """async (id) => {
   const fills = Math.max(Math.min(svg.viewBox.baseVal.width * scale, box.width) / box.width,
     Math.min(svg.viewBox.baseVal.height * scale, box.height) / box.height);
   const screen = Math.min(box.width / innerWidth, 1);
+  // Each node's halo (focus ring, highlight) still surrounds its label in this layout.
+  const strayHalos = [...svg.querySelectorAll('g.node')].filter((node) => {
+    const halo = node.querySelector('.node__halo').getBoundingClientRect();
+    const label = node.querySelector('text').getBoundingClientRect();
+    return label.left < halo.left || label.right > halo.right || label.top < halo.top ||
+      label.bottom > halo.bottom;
+  }).map((node) => node.dataset.node);
+  // Share of the screen's height the drawing covers, and the layout shown.
+  const height = Math.min(svg.viewBox.baseVal.height * scale, innerHeight) / innerHeight;
+  const layout = figure.dataset.layout || 'wide';
   figure.querySelector('[data-action=fullscreen]').click();
   for (let i = 0; i < 20 && figure.classList.contains('diagram--fullscreen'); i += 1) await frame();
-  return { least, fills, screen };
+  await frame();
+  const after = { layout: figure.dataset.layout || 'wide', viewBox: svg.getAttribute('viewBox') };
+  return { least, fills, screen, height, layout, strayHalos, hasTall: Boolean(figure.dataset.tall),
+    restored: after.layout === inline.layout && after.viewBox === inline.viewBox };
 }"""
+
+# Share of a portrait phone's height a diagram with a tall layout covers in full screen.
+FULL_HEIGHT = 0.6
 
 
 @pytest.fixture(scope="module")
@@ -243,6 +261,15 @@ def test_diagram_is_legible_and_steps_read_well(tabs, base_url, page_slug, viewp
                 problems.append(f"{dom_id}: full screen labels at {full['least']:.1f} px")
             if full["fills"] < 0.95 or full["screen"] < 0.9:
                 problems.append(f"{dom_id}: full screen does not fill the screen: {full}")
+            print(f"  full screen: {full['layout']} layout, {full['height']:.0%} of the height")
+            # A wide drawing on a portrait screen leaves empty bands: one that also has a
+            # top-to-bottom layout shows it, and covers most of the height.
+            if full["hasTall"] and (full["layout"] != "tall" or full["height"] < FULL_HEIGHT):
+                problems.append(f"{dom_id}: full screen leaves the height empty: {full}")
+            if full["strayHalos"]:
+                problems.append(f"{dom_id}: halos left behind in full screen: {full['strayHalos']}")
+            if not full["restored"]:
+                problems.append(f"{dom_id}: leaving full screen kept its layout: {full}")
     assert problems == [], "\n".join(problems)
 
 

@@ -59,6 +59,11 @@ class DiagramPaths:
         return DIAGRAM_ASSETS / f"{self.diagram_id}.png"
 
     @property
+    def dark_png(self) -> Path:
+        """The PNG in the dark palette's colours, linked while the page shows that palette."""
+        return DIAGRAM_ASSETS / f"{self.diagram_id}.dark.png"
+
+    @property
     def figure(self) -> Path:
         return GENERATED / "figure" / f"{self.diagram_id}.md"
 
@@ -75,7 +80,7 @@ class DiagramPaths:
         return GENERATED / "stamps" / f"{self.diagram_id}.sha256"
 
     def outputs(self) -> list[Path]:
-        return [self.svg, self.png, self.figure, self.steps, self.meta, self.stamp]
+        return [self.svg, self.png, self.dark_png, self.figure, self.steps, self.meta, self.stamp]
 
 
 def repo_relative(path: str | Path) -> str:

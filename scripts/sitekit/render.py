@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
-from sitekit import sources
+from sitekit import palettes, sources
 from sitekit.paths import (
     DIAGRAM_ASSETS,
     GENERATED,
@@ -51,6 +51,7 @@ RENDER_INPUTS = (
     "sources.py",
     "services.py",
     "paths.py",
+    "palettes.py",
     "data/services.yml",
 )
 
@@ -111,17 +112,18 @@ def load_module(module: Path):
 
 # The PNG download is opened in image viewers of any colour: an opaque background keeps its
 # dark labels readable on a dark viewer, and twice Graphviz's 96 dpi keeps it sharp on
-# high-density screens and in slides. Material's light background, as the page shows it.
-PNG_OPTIONS = ("-Gbgcolor=#ffffff", "-Gdpi=192")
+# high-density screens and in slides. One per palette, on that palette's background
+# (sitekit.palettes recolours the dark one); the page links the one the reader sees.
+PNG_OPTIONS = ("-Gdpi=192",)
 
 
-def opaque_png(data: bytes) -> bytes:
+def opaque_png(data: bytes, background: str = "#ffffff") -> bytes:
     """Cairo leaves a partly transparent last column when the size rounds: flatten it all."""
     from PIL import Image
 
     with Image.open(io.BytesIO(data)) as image:
         rgba = image.convert("RGBA")
-    flat = Image.new("RGB", rgba.size, "#ffffff")
+    flat = Image.new("RGB", rgba.size, background)
     flat.paste(rgba, mask=rgba.getchannel("A"))
     out = io.BytesIO()
     flat.save(out, format="PNG", compress_level=3)  # level 6 takes 3x as long for 20% less
@@ -236,7 +238,9 @@ def figure_snippet(
         f'<div class="diagram__canvas"><div class="diagram__viewport">\n{inline_svg}</div></div>\n'
         f'<figcaption class="diagram__caption"><span class="diagram__title">{html.escape(title)}'
         f'</span> <span class="diagram__downloads">Download: '
-        f'<a href="{asset}.svg" download>SVG</a> · <a href="{asset}.png" download>PNG</a>'
+        f'<a href="{asset}.svg" download>SVG</a> · <a class="diagram__png" href="{asset}.png" '
+        # diagram.js points the link at the dark file while the page shows the dark palette.
+        f'data-dark-href="{asset}.dark.png" download>PNG</a>'
         f"</span></figcaption>\n</figure>\n\n"
         # The module's code loads when the reader opens the block (sitekit.sources).
         + sources.details(
@@ -272,6 +276,7 @@ def render_one(diagram: DiagramPaths) -> dict:
         recording = draw.record(repo_relative(diagram.module), module.draw)
         raw = run_dot(recording.source, "svg")
         png = opaque_png(run_dot(recording.source, "png", *PNG_OPTIONS))
+        dark_png = _dark_png(recording)
         inline = svg.clean(raw, recording, diagram.dom_id, diagram.page_root)
         tall = ""
         if recording.direction == "LR":  # drawn wide: also lay it out for narrow screens
@@ -300,6 +305,7 @@ def render_one(diagram: DiagramPaths) -> dict:
     }
     atomic_write(diagram.svg, '<?xml version="1.0" encoding="UTF-8"?>\n' + download)
     atomic_write(diagram.png, png)
+    atomic_write(diagram.dark_png, dark_png)
     atomic_write(
         diagram.figure,
         figure_snippet(diagram, inline, recording.title, len(recording.steps), tall),
@@ -307,6 +313,21 @@ def render_one(diagram: DiagramPaths) -> dict:
     atomic_write(diagram.steps, steps_snippet(diagram, recording))
     atomic_write(diagram.meta, json.dumps(meta, indent=1, sort_keys=True) + "\n")
     return meta
+
+
+def _dark_png(recording) -> bytes:
+    from sitekit import services
+
+    actors = [n.node_id for n in recording.nodes if not services.is_aws(n.service)]
+    with palettes.icon_folder() as icons:
+        try:
+            source = palettes.dark_source(recording.source, actors, Path(icons))
+        except palettes.UnknownColour as exc:
+            raise RenderError(
+                f"{recording.module_path}:1: {exc} (add it to sitekit/palettes.py)"
+            ) from None
+        data = run_dot(source, "png", *PNG_OPTIONS, *palettes.DARK_OPTIONS)
+    return opaque_png(data, palettes.DARK_BACKGROUND)
 
 
 def remove_outputs(diagram: DiagramPaths) -> None:

@@ -51,7 +51,21 @@
     }
     const form = document.querySelector("form.catalog-filter:not([data-ready])");
     if (form) setUpCatalog(form);
+    matchPngToPalette();
   }
+
+  /** The PNG download is drawn once per palette (sitekit.palettes); offer the one the reader
+     is looking at. The HTML links the light one, which is also what a reader without
+     JavaScript gets. Material sets the palette on body. */
+  function matchPngToPalette() {
+    const dark = document.body.getAttribute("data-md-color-scheme") === "slate";
+    for (const link of document.querySelectorAll("a.diagram__png[data-dark-href]")) {
+      link.dataset.lightHref ??= link.getAttribute("href");
+      link.setAttribute("href", dark ? link.dataset.darkHref : link.dataset.lightHref);
+    }
+  }
+  new MutationObserver(matchPngToPalette)
+    .observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
 
   /* ------------------------------------------------------------------------------------ */
   /* Diagrams                                                                             */
@@ -67,6 +81,11 @@
     let scale = Math.min(frameWidth / box.width, frameHeight / box.height);
     if (!full) scale = Math.min(scale, NATURAL);
     scale = Math.max(scale, floor / font);
+    // In full screen, a drawing that pans sideways anyway also fills the height: larger
+    // labels, no empty bands, and still only one direction to pan.
+    if (full && box.width * scale > frameWidth + 1) {
+      scale = Math.max(scale, frameHeight / box.height);
+    }
     return { width: box.width * scale, height: box.height * scale, frameWidth, frameHeight };
   }
 
@@ -80,21 +99,54 @@
      legible size (the wide one when both do, else the one that needs less sideways
      panning); to switch, move every shape of the one inline SVG to its tall coordinates.
      Ids do not change, so links into the diagram (#...-n2, #...-step-3) keep working.
-     Chosen once per page view; after a rotation, fit() still keeps the labels legible. */
+     Chosen once per page view (full screen picks again, and returns to this choice); after
+     a rotation, fit() still keeps the labels legible. Returns both layouts, or null. */
   function chooseLayout(figure, svg, canvas) {
-    if (!figure.dataset.tall) return;
+    if (!figure.dataset.tall) return null;
     const tall = JSON.parse(figure.dataset.tall);
+    // The drawn coordinates of everything the tall layout moves, to move it back.
+    const wide = readLayout(figure, svg, Object.keys(tall.elements));
+    const layouts = { wide, tall };
     const [width, height] = tall.viewBox.split(" ").slice(2).map(Number);
     const font = smallestFontOf(svg);
     const overflow = (box) => sizeFor(box, font, canvas, false).width / canvas.clientWidth;
-    const wide = overflow(svg.viewBox.baseVal);
-    if (wide <= 1.01 || wide <= overflow({ width, height })) return;
-    for (const name of ["viewBox", "width", "height"]) svg.setAttribute(name, tall[name]);
-    for (const [id, [transform, shapes]] of Object.entries(tall.elements)) {
-      const owner = svg.querySelector(`#${CSS.escape(`${figure.id}-${id}`)}`);
+    const wideOverflow = overflow(svg.viewBox.baseVal);
+    if (wideOverflow <= 1.01 || wideOverflow <= overflow({ width, height })) return layouts;
+    applyLayout(figure, svg, tall, "tall");
+    return layouts;
+  }
+
+  /** The shapes an element with an id owns: those with no nearer ancestor that has an id. */
+  function ownShapes(figure, svg, id) {
+    const owner = svg.querySelector(`#${CSS.escape(`${figure.id}-${id}`)}`);
+    return [owner, [...owner.querySelectorAll(SHAPES)]
+      .filter((shape) => shape.parentElement.closest("[id]") === owner)];
+  }
+
+  function readLayout(figure, svg, ids) {
+    const layout = { elements: {} };
+    for (const name of ["viewBox", "width", "height"]) layout[name] = svg.getAttribute(name);
+    for (const id of ids) {
+      const [owner, shapes] = ownShapes(figure, svg, id);
+      layout.elements[id] = [owner.getAttribute("transform") || "", shapes.map((shape) => {
+        const kind = shape.localName;
+        if (kind === "path") return shape.getAttribute("d");
+        if (kind === "polygon" || kind === "polyline") return shape.getAttribute("points");
+        const [x, y] = kind === "ellipse" ? ["cx", "cy"] : ["x", "y"];
+        return [shape.getAttribute(x), shape.getAttribute(y)];
+      })];
+    }
+    return layout;
+  }
+
+  function applyLayout(figure, svg, layout, name) {
+    for (const attribute of ["viewBox", "width", "height"]) {
+      svg.setAttribute(attribute, layout[attribute]);
+    }
+    for (const [id, [transform, shapes]] of Object.entries(layout.elements)) {
+      const [owner, own] = ownShapes(figure, svg, id);
       if (transform) owner.setAttribute("transform", transform);
-      const own = [...owner.querySelectorAll(SHAPES)]
-        .filter((shape) => shape.parentElement.closest("[id]") === owner);
+      else owner.removeAttribute("transform");
       own.forEach((shape, index) => {
         const at = shapes[index]; // a path's or polygon's points, or an [x, y] pair
         const kind = shape.localName;
@@ -106,13 +158,14 @@
         }
       });
     }
-    figure.dataset.layout = "tall";
+    figure.dataset.layout = name;
   }
 
   function createDiagram(figure) {
     const canvas = figure.querySelector(".diagram__canvas");
     const svg = figure.querySelector("svg.diagram__svg");
-    chooseLayout(figure, svg, canvas);
+    const layouts = chooseLayout(figure, svg, canvas);
+    const inlineLayout = figure.dataset.layout || "wide";
     const viewport = figure.querySelector(".diagram__viewport");
     const toolbar = figure.querySelector(".diagram__toolbar");
     const status = figure.querySelector(".diagram__status");
@@ -141,18 +194,37 @@
     /* Halos: one rounded rectangle behind each node, used for the focus ring and for the
        current step's highlight (an SVG group has no box of its own to outline). */
     for (const node of nodes.values()) {
-      const box = node.getBBox();
       const halo = document.createElementNS(SVG_NS, "rect");
       halo.setAttribute("class", "node__halo");
-      halo.setAttribute("x", box.x - HALO_PAD);
-      halo.setAttribute("y", box.y - HALO_PAD);
-      halo.setAttribute("width", box.width + 2 * HALO_PAD);
-      halo.setAttribute("height", box.height + 2 * HALO_PAD);
       halo.setAttribute("rx", 8);
       const holder = node.querySelector(":scope > a") || node;
       holder.prepend(halo);
       // Our tooltip replaces the browser's slow native one (kept for readers without JS).
       holder.querySelector(":scope > title")?.remove();
+    }
+    function placeHalos() { // again whenever the layout changes
+      for (const node of nodes.values()) {
+        const halo = node.querySelector(".node__halo");
+        halo.style.display = "none"; // measure the node's drawing, not its old halo
+        const box = node.getBBox();
+        halo.style.display = "";
+        halo.setAttribute("x", box.x - HALO_PAD);
+        halo.setAttribute("y", box.y - HALO_PAD);
+        halo.setAttribute("width", box.width + 2 * HALO_PAD);
+        halo.setAttribute("height", box.height + 2 * HALO_PAD);
+      }
+    }
+    placeHalos();
+
+    /** Full screen on a portrait screen shows the top-to-bottom layout, which fills its
+       height (a wide drawing would sit between empty bands); otherwise the page's choice. */
+    function useLayout(full) {
+      if (!layouts) return;
+      const portrait = canvas.clientHeight > canvas.clientWidth;
+      const name = full ? (portrait ? "tall" : "wide") : inlineLayout;
+      if ((figure.dataset.layout || "wide") === name) return;
+      applyLayout(figure, svg, layouts[name], name);
+      placeHalos();
     }
 
     /* ---- Tooltips: service name and its role here, on hover, focus and (touch) tap ---- */
@@ -481,6 +553,7 @@
 
     function fit() {
       const full = isFullscreen();
+      useLayout(full);
       const { width, height, frameWidth, frameHeight } =
         sizeFor(svg.viewBox.baseVal, smallestFontOf(svg), canvas, full);
       svg.style.maxWidth = "none";
