@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from conftest import serve
 from test_cost import pattern_models
-from test_quality import _inline_script_hashes
+from test_quality import strict_policy
 
 from sitekit.cost import prices
 from sitekit.cost.model import estimate, evaluate
@@ -219,13 +219,7 @@ def test_starts_after_instant_navigation(page, base_url):
 
 
 def test_works_under_a_strict_content_security_policy(browser, site):
-    policy = (
-        "default-src 'self'; script-src 'self' "
-        + " ".join(sorted(_inline_script_hashes(site)))
-        + "; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
-        "frame-ancestors 'none'; worker-src 'self'"
-    )
-    base, server = serve(site, {"Content-Security-Policy": policy})
+    base, server = serve(site, {"Content-Security-Policy": strict_policy(site)})
     context = browser.new_context()
     tab = context.new_page()
     errors: list[str] = []
