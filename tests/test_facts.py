@@ -14,7 +14,7 @@ import yaml
 from conftest import ROOT
 
 from sitekit import freshness
-from sitekit.check import Markdown, link_key
+from sitekit.checks.markdown import Markdown, link_key
 from sitekit.pages import authored_pages
 
 FACTS = yaml.safe_load((ROOT / "tests/data/facts.yml").read_text(encoding="utf-8"))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEED_DIR, SEED_RUNS, digests_of, reused_runs, source_article_runs
 
-from sitekit.check import SECTIONS
+from sitekit.checks.report import SECTIONS
 from sitekit.pages import authored_pages, categories
 
 PATTERNS = [

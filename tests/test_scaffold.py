@@ -18,7 +18,7 @@ import yaml
 from conftest import ROOT, build_site, reused_runs, run_sitekit
 from test_check import check, copy_repository
 
-from sitekit.check import plain
+from sitekit.checks.config import plain
 
 
 @pytest.fixture(scope="module")

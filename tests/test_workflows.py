@@ -12,7 +12,8 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from sitekit.check import SECTIONS, plain
+from sitekit.checks.config import plain
+from sitekit.checks.report import SECTIONS
 from sitekit.pages import categories
 
 GITHUB = ROOT / ".github"

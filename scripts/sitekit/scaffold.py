@@ -22,7 +22,8 @@ from pathlib import Path
 
 import yaml
 
-from sitekit.check import RELATED_COUNT, SLUG, mapping_get, nav_key
+from sitekit.checks.config import mapping_get, nav_key
+from sitekit.checks.report import RELATED_COUNT, SLUG
 from sitekit.pages import FRONT_MATTER, categories, load_front_matter
 from sitekit.paths import DIAGRAMS, DOCS, ROOT, atomic_write
 from sitekit.stacks import STACKS

@@ -11,7 +11,7 @@ INCLUDE = "cost/{slug}.md"  # the generated table and estimator, under "## Cost 
 
 
 def check_costs(pages: dict, report) -> None:
-    from sitekit.check import Problem
+    from sitekit.checks.report import Problem
 
     sheet = prices.sheet()
     metas = all_diagrams()
