@@ -108,6 +108,14 @@ def browser():
         chromium.close()
 
 
+def page_errors(tab) -> list[str]:
+    """A list that collects the tab's console errors and uncaught exceptions as they happen."""
+    errors: list[str] = []
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})

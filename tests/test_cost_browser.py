@@ -9,7 +9,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import serve
+from conftest import page_errors, serve
 from test_cost import pattern_models
 from test_quality import strict_policy
 
@@ -222,9 +222,7 @@ def test_works_under_a_strict_content_security_policy(browser, site):
     base, server = serve(site, {"Content-Security-Policy": strict_policy(site)})
     context = browser.new_context()
     tab = context.new_page()
-    errors: list[str] = []
-    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    tab.on("pageerror", lambda e: errors.append(str(e)))
+    errors = page_errors(tab)
     try:
         # Two estimators on one page: each keeps its own prefix in the URL.
         tab.goto(base + "patterns/saga/", wait_until="networkidle")

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import SITE, serve
+from conftest import SITE, page_errors, serve
 
 PAGES = (
     sorted(
@@ -113,9 +113,7 @@ def test_diagrams_work_under_a_strict_content_security_policy(browser, site):
     base, server = serve(site, {"Content-Security-Policy": strict_policy(site)})
     context = browser.new_context()
     tab = context.new_page()
-    errors: list[str] = []
-    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    tab.on("pageerror", lambda e: errors.append(str(e)))
+    errors = page_errors(tab)
     try:
         tab.goto(base + "patterns/backend-api/", wait_until="networkidle")
         figure = tab.locator("figure.diagram").first
