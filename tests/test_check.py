@@ -132,7 +132,7 @@ CASES: dict[str, tuple[Callable[[Path], None], str, int | str, list[str]]] = {
         lambda r: set_key(r, PAGE, "related", "storage-first"),
         PAGE,
         "related:",
-        ["'related' has the wrong type", "list of 2-4 slugs"],
+        ["'related' has the wrong type", "list of 2-6 slugs"],
     ),
     "front-matter-summary-too-short": (
         lambda r: set_key(r, PAGE, "summary", "Too short."),

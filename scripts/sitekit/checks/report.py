@@ -27,7 +27,7 @@ SECTIONS = [
     "Sources",
 ]
 SUMMARY_LENGTH = (60, 200)
-RELATED_COUNT = (2, 4)
+RELATED_COUNT = (2, 6)
 # libyaml when installed: front matter holds the cost models, and pure Python parses slowly.
 FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

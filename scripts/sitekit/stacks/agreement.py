@@ -60,6 +60,14 @@ DRAWABLE = {
     "AWS::Glue::Database": "Glue database",
     "AWS::Athena::WorkGroup": "Athena workgroup",
     "AWS::Lambda::EventSourceMapping": "event source mapping",
+    "AWS::AppSync::GraphQLApi": "GraphQL API",
+    "AWS::AppSync::Api": "AppSync Events API",
+    "AWS::DAX::Cluster": "DAX cluster",
+    "AWS::ElastiCache::ServerlessCache": "serverless cache",
+    "AWS::Bedrock::KnowledgeBase": "knowledge base",
+    "AWS::Bedrock::Guardrail": "guardrail",
+    "AWS::CodeDeploy::Application": "CodeDeploy application",
+    "AWS::Route53::HealthCheck": "health check",
 }
 
 
