@@ -3,6 +3,8 @@ validates them, and what `make pages` puts under "Cost drivers" and on /pricing/
 
 from __future__ import annotations
 
+import html as html_lib
+import json
 import re
 import shutil
 import subprocess
@@ -341,9 +343,15 @@ def test_cost_drivers_show_the_static_table_and_the_estimator(site):
         assert words in drivers
     assert drivers.count("<strong>Total</strong>") == 2
     assert "<strong>$2.24</strong>" in drivers and "<strong>$1.00</strong>" in drivers
-    # The estimator's form is there, hidden until estimator.js runs, with its source links.
-    assert re.search(r'<form class="estimator"[^>]* hidden>', drivers)
-    assert 'href="https://aws.amazon.com/lambda/pricing/"' in drivers
+    # The estimator's form is there, empty and hidden until estimator.js builds it from its
+    # data-model, which carries the prices with their source links.
+    form = re.search(
+        r"<form class=\"estimator\"[^>]* data-model='([^']*)'[^>]* hidden></form>", drivers
+    )
+    assert form, "no empty, hidden estimator form with a single-quoted data-model"
+    model = json.loads(html_lib.unescape(form[1]))
+    sources = {row[0]: row[3] for row in model["view"]["rows"]}
+    assert sources["lambda-requests"] == "https://aws.amazon.com/lambda/pricing/"
     index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
     assert "100 million requests" in index and "$223.84" in index
 

@@ -144,74 +144,6 @@ def run_dot(source: str, fmt: str, *options: str) -> bytes:
     return done.stdout
 
 
-# Toolbar icons: paths from Material Design Icons (Apache-2.0), the set Material for MkDocs
-# ships, so the buttons match the theme. Inline, so the toolbar requests nothing.
-ICONS = {
-    "prev": "M6 18V6h2v12zm3.5-6L18 6v12z",
-    "play": "M8 5.14v14l11-7z",
-    "pause": "M14 19h4V5h-4M6 19h4V5H6z",
-    "next": "M16 18h2V6h-2M6 18l8.5-6L6 6z",
-    "reset-steps": "M12 5V1L7 6l5 5V7a6 6 0 0 1 6 6 6 6 0 0 1-6 6 6 6 0 0 1-6-6H4a8 8 0 0 0 8 "
-    "8 8 8 0 0 0 8-8 8 8 0 0 0-8-8",
-    "zoom-out": "M15.5 14h-.79l-.28-.27A6.47 6.47 0 0 0 16 9.5 6.5 6.5 0 0 0 9.5 3 6.5 6.5 0 0 "
-    "0 3 9.5 6.5 6.5 0 0 0 9.5 16c1.61 0 3.09-.59 4.23-1.57l.27.28v.79l5 5 "
-    "1.5-1.5zm-6 0C7 14 5 12 5 9.5S7 5 9.5 5 14 7 14 9.5 12 14 9.5 14M7 9h5v1H7z",
-    "zoom-in": "m15.5 14 5 5-1.5 1.5-5-5v-.79l-.27-.28A6.47 6.47 0 0 1 9.5 16 6.5 6.5 0 0 1 3 "
-    "9.5 6.5 6.5 0 0 1 9.5 3 6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.57 4.23l.28.27z"
-    "m-6 0C12 14 14 12 14 9.5S12 5 9.5 5 5 7 5 9.5 7 14 9.5 14m2.5-4h-2v2H9v-2H7V9h2"
-    "V7h1v2h2z",
-    "reset-zoom": "M17 4h3c1.1 0 2 .9 2 2v2h-2V6h-3zM4 8V6h3V4H4c-1.1 0-2 .9-2 2v2zm16 8v2h-3v2h3"
-    "c1.1 0 2-.9 2-2v-2zM7 18H4v-2H2v2c0 1.1.9 2 2 2h3zm9-8v4H8v-4zm2-2H6v8h12z",
-    "fullscreen": "M5 5h5v2H7v3H5zm9 0h5v5h-2V7h-3zm3 9h2v5h-5v-2h3zm-7 3v2H5v-5h2v3z",
-    "fullscreen-exit": "M14 14h5v2h-3v3h-2zm-9 0h5v5H8v-3H5zm3-9h2v5H5V8h3zm11 3v2h-5V5h2v3z",
-}
-
-
-def _icon(name: str, extra_class: str = "") -> str:
-    css = f"diagram__icon {extra_class}".strip()
-    return (
-        f'<svg class="{css}" viewBox="0 0 24 24" aria-hidden="true" focusable="false">'
-        f'<path d="{ICONS[name]}"/></svg>'
-    )
-
-
-def _button(action: str, label: str, icon: str, extra: str = "") -> str:
-    return (
-        f'<button type="button" class="diagram__button" data-action="{action}" '
-        f'aria-label="{label}"{extra}>{icon}</button>'
-    )
-
-
-def toolbar(dom_id: str, title: str, has_steps: bool) -> str:
-    """The controls diagram.js wires up. Hidden in the HTML: without JavaScript they would do
-    nothing, and the diagram still reads as links plus the numbered list beside it."""
-    play = _icon("play", "diagram__icon--play") + _icon("pause", "diagram__icon--pause")
-    full = _icon("fullscreen", "diagram__icon--enter") + _icon(
-        "fullscreen-exit", "diagram__icon--exit"
-    )
-    steps = (
-        (
-            f'<div class="diagram__group" role="group" aria-label="Steps of {html.escape(title)}">'
-            + _button("prev", "Previous step", _icon("prev"))
-            + _button("play", "Play the steps", play, ' aria-pressed="false"')
-            + _button("next", "Next step", _icon("next"))
-            + _button("reset-steps", "Reset steps", _icon("reset-steps"))
-            + "</div>"
-        )
-        if has_steps
-        else ""
-    )
-    zoom = (
-        f'<div class="diagram__group" role="group" aria-label="View of {html.escape(title)}">'
-        + _button("zoom-out", "Zoom out", _icon("zoom-out"))
-        + _button("zoom-in", "Zoom in", _icon("zoom-in"))
-        + _button("reset-zoom", "Reset zoom", _icon("reset-zoom"))
-        + _button("fullscreen", "Full screen", full, ' aria-pressed="false"')
-        + "</div>"
-    )
-    return f'<div class="diagram__toolbar" id="{dom_id}-toolbar" hidden>{steps}{zoom}</div>\n'
-
-
 def _single_quoted(text: str) -> str:
     return html.escape(text, quote=False).replace("'", "&#x27;")
 
@@ -219,7 +151,7 @@ def _single_quoted(text: str) -> str:
 def figure_snippet(
     diagram: DiagramPaths, inline_svg: str, title: str, step_count: int = 0, tall: str = ""
 ) -> str:
-    """The Markdown snippet a page includes: controls, the inline SVG (with, for a wide
+    """The Markdown snippet a page includes: the inline SVG (with, for a wide
     diagram, the coordinates of its top-to-bottom layout, which diagram.js applies when that
     reads better on the screen), downloads, the source."""
     asset = f"{diagram.page_root}assets/diagrams/{diagram.diagram_id}"
@@ -231,7 +163,8 @@ def figure_snippet(
         # JSON in single quotes: its many double quotes need no escaping (and no bytes).
         + (f" data-tall='{_single_quoted(tall)}'" if tall else "")
         + ">\n"
-        + toolbar(dom_id, title, step_count > 0)
+        # diagram.js builds the toolbar above the status line: without JavaScript its buttons
+        # would do nothing, so the page carries none of its markup.
         # Filled by diagram.js with the current step's caption; read out when it changes
         # (a live region must be in the page, not hidden, before its text changes).
         + f'<p class="diagram__status" id="{dom_id}-status" aria-live="polite"></p>\n'

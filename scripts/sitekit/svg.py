@@ -218,7 +218,8 @@ def clean(raw_svg: bytes, recording: Recording, dom_id: str, page_root: str | No
     for image in list(root.iter(_q("image"))):
         href = image.get(f"{{{XLINK}}}href")
         key = _icon_key(href)
-        symbol_id = f"{dom_id}-icon-{key}"
+        # Short ids: each is written once per node that draws the icon.
+        symbol_id = icons.get(key, f"{dom_id}-i{len(icons) + 1}")
         if key not in icons:
             icons[key] = symbol_id
             width = image.get("width").removesuffix("px")

@@ -161,13 +161,91 @@
     figure.dataset.layout = name;
   }
 
+  /* ---------------------------------------------------------------------------------- */
+  /* The toolbar (built here: without JavaScript its buttons would do nothing, so the     */
+  /* page carries none of its markup)                                                     */
+  /* ---------------------------------------------------------------------------------- */
+
+  // Material Design icons (Apache-2.0), 24 x 24.
+  const ICONS = {
+    prev: "M6 18V6h2v12zm3.5-6L18 6v12z",
+    play: "M8 5.14v14l11-7z",
+    pause: "M14 19h4V5h-4M6 19h4V5H6z",
+    next: "M16 18h2V6h-2M6 18l8.5-6L6 6z",
+    "reset-steps": "M12 5V1L7 6l5 5V7a6 6 0 0 1 6 6 6 6 0 0 1-6 6 6 6 0 0 1-6-6H4a8 8 0 0 0 8 8 8 8 0 0 0 8-8 8 8 0 0 0-8-8",
+    "zoom-out": "M15.5 14h-.79l-.28-.27A6.47 6.47 0 0 0 16 9.5 6.5 6.5 0 0 0 9.5 3 6.5 6.5 0 0 0 3 9.5 6.5 6.5 0 0 0 9.5 16c1.61 0 3.09-.59 4.23-1.57l.27.28v.79l5 5 1.5-1.5zm-6 0C7 14 5 12 5 9.5S7 5 9.5 5 14 7 14 9.5 12 14 9.5 14M7 9h5v1H7z",
+    "zoom-in": "m15.5 14 5 5-1.5 1.5-5-5v-.79l-.27-.28A6.47 6.47 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3 6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.57 4.23l.28.27zm-6 0C12 14 14 12 14 9.5S12 5 9.5 5 5 7 5 9.5 7 14 9.5 14m2.5-4h-2v2H9v-2H7V9h2V7h1v2h2z",
+    "reset-zoom": "M17 4h3c1.1 0 2 .9 2 2v2h-2V6h-3zM4 8V6h3V4H4c-1.1 0-2 .9-2 2v2zm16 8v2h-3v2h3c1.1 0 2-.9 2-2v-2zM7 18H4v-2H2v2c0 1.1.9 2 2 2h3zm9-8v4H8v-4zm2-2H6v8h12z",
+    fullscreen: "M5 5h5v2H7v3H5zm9 0h5v5h-2V7h-3zm3 9h2v5h-5v-2h3zm-7 3v2H5v-5h2v3z",
+    "fullscreen-exit": "M14 14h5v2h-3v3h-2zm-9 0h5v5H8v-3H5zm3-9h2v5H5V8h3zm11 3v2h-5V5h2v3z",
+  };
+
+  function icon(name, extraClass) {
+    const svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("class", extraClass ? `diagram__icon ${extraClass}` : "diagram__icon");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    const path = document.createElementNS(SVG_NS, "path");
+    path.setAttribute("d", ICONS[name]);
+    svg.append(path);
+    return svg;
+  }
+
+  function controlButton(action, label, icons, pressed) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "diagram__button";
+    button.dataset.action = action;
+    button.setAttribute("aria-label", label);
+    if (pressed) button.setAttribute("aria-pressed", "false");
+    button.append(...icons);
+    return button;
+  }
+
+  function controlGroup(label, buttons) {
+    const group = document.createElement("div");
+    group.className = "diagram__group";
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", label);
+    group.append(...buttons);
+    return group;
+  }
+
+  /** The figure's controls, placed above its status line; hidden until the diagram is set up. */
+  function buildToolbar(figure) {
+    const title = figure.querySelector(".diagram__title").textContent;
+    const toolbar = document.createElement("div");
+    toolbar.className = "diagram__toolbar";
+    toolbar.id = `${figure.id}-toolbar`;
+    toolbar.hidden = true;
+    if (Number(figure.dataset.steps) > 0) {
+      toolbar.append(controlGroup(`Steps of ${title}`, [
+        controlButton("prev", "Previous step", [icon("prev")]),
+        controlButton("play", "Play the steps",
+          [icon("play", "diagram__icon--play"), icon("pause", "diagram__icon--pause")], true),
+        controlButton("next", "Next step", [icon("next")]),
+        controlButton("reset-steps", "Reset steps", [icon("reset-steps")]),
+      ]));
+    }
+    toolbar.append(controlGroup(`View of ${title}`, [
+      controlButton("zoom-out", "Zoom out", [icon("zoom-out")]),
+      controlButton("zoom-in", "Zoom in", [icon("zoom-in")]),
+      controlButton("reset-zoom", "Reset zoom", [icon("reset-zoom")]),
+      controlButton("fullscreen", "Full screen",
+        [icon("fullscreen", "diagram__icon--enter"), icon("fullscreen-exit", "diagram__icon--exit")], true),
+    ]));
+    figure.insertBefore(toolbar, figure.querySelector(".diagram__status"));
+    return toolbar;
+  }
+
   function createDiagram(figure) {
     const canvas = figure.querySelector(".diagram__canvas");
     const svg = figure.querySelector("svg.diagram__svg");
     const layouts = chooseLayout(figure, svg, canvas);
     const inlineLayout = figure.dataset.layout || "wide";
     const viewport = figure.querySelector(".diagram__viewport");
-    const toolbar = figure.querySelector(".diagram__toolbar");
+    const toolbar = figure.querySelector(".diagram__toolbar") || buildToolbar(figure);
     const status = figure.querySelector(".diagram__status");
     const list = document.querySelector(
       `ol.diagram-steps[data-diagram-ref="${CSS.escape(figure.id)}"]`);

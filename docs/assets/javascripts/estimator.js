@@ -1,8 +1,9 @@
 /*
  * estimator.js: the cost estimator under "Cost drivers" on each pattern page.
  *
- * `make pages` writes the form (hidden) with the pattern's usage model and the prices it uses
- * in data-model; this script shows it and recomputes the estimate as the reader types. The
+ * `make pages` writes an empty, hidden form whose data-model holds the pattern's usage model,
+ * the prices it uses and the texts of its fields; this script builds the fields, shows the
+ * form and recomputes the estimate as the reader types. The
  * arithmetic repeats scripts/sitekit/cost (model.py's evaluate and estimate, prices.py's
  * tiered, charge and cents) operation for operation, so the page and the build-time table
  * agree to the cent; tests/test_cost_browser.py runs both on the same inputs.
@@ -105,8 +106,71 @@
 
   const plural = (unit, n) => (n === 1 || /(GB|s)$/.test(unit) ? unit : `${unit}s`);
 
+  /** An element with a class, attributes and children (text or nodes); no HTML strings. */
+  function el(tag, attributes, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes || {})) {
+      if (value !== false) node.setAttribute(name, value === true ? "" : value);
+    }
+    node.append(...children);
+    return node;
+  }
+
+  /**
+   * The form's contents, from the texts `make pages` put in data-model's `view`: the fields
+   * (with hint and error slots), the free-allowance box, the total, the bar, the legend and
+   * the table of prices. The page carries none of this markup: without this script it would
+   * do nothing, and the static tables above the form stand.
+   */
+  function build(form, model) {
+    const id = form.id;
+    const view = model.view;
+    const fields = view.fields.map(([name, label, value, low, high, hint]) => el("div",
+      { class: "estimator__field" },
+      el("label", { for: `${id}-${name}` }, label),
+      el("input", {
+        id: `${id}-${name}`, name, type: "text", inputmode: "decimal", autocomplete: "off",
+        value, "data-min": low, "data-max": high,
+        "aria-describedby": `${id}-${name}-hint ${id}-${name}-error`,
+      }),
+      el("span", { class: "estimator__hint", id: `${id}-${name}-hint` }, hint),
+      el("span", { class: "estimator__error", id: `${id}-${name}-error` })));
+    const bar = document.createElementNS(SVG_NS, "svg");
+    for (const [name, value] of Object.entries({
+      class: "estimator__bar", role: "img", "aria-labelledby": `${id}-total`,
+      viewBox: "0 0 1000 24", preserveAspectRatio: "none", focusable: "false",
+    })) bar.setAttribute(name, value);
+    const legend = Object.entries(model.services).map(([service, name], index) => el("li",
+      { "data-service": service },
+      el("span", { class: `estimator__swatch estimator__swatch--${index % 8}`, "aria-hidden": "true" }),
+      `${name}: `, el("span", { "data-cost": true })));
+    const rows = view.rows.map(([price, service, dimension, source, rate]) => el("tr",
+      { "data-price": price },
+      el("td", {}, service), el("td", {}, dimension), el("td", { "data-quantity": true }),
+      el("td", {}, el("a", { href: source }, rate)), el("td", { "data-cost": true })));
+    const head = ["Service", "Billed for", "Quantity a month", "Price (source)", "Cost a month"]
+      .map((text) => el("th", { scope: "col" }, text));
+    form.replaceChildren(
+      el("p", { class: "estimator__title", id: `${id}-title` },
+        el("strong", {}, view.title), " (US East, N. Virginia; USD a month)"),
+      el("div", { class: "estimator__fields" }, ...fields),
+      el("p", { class: "estimator__check" }, el("label", {},
+        el("input", { type: "checkbox", name: "free", checked: true }),
+        " Subtract the monthly free allowance")),
+      el("p", { class: "estimator__total", id: `${id}-total`, role: "status",
+        "aria-live": "polite", "aria-atomic": "true" }),
+      bar,
+      el("ul", { class: "estimator__legend" }, ...legend),
+      el("div", { class: "estimator__scroll" }, el("table", { class: "estimator__table" },
+        el("thead", {}, el("tr", {}, ...head)),
+        el("tbody", {}, ...rows),
+        el("tfoot", {}, el("tr", {},
+          el("th", { scope: "row", colspan: "4" }, "Total"), el("td", { "data-total": true }))))));
+  }
+
   function setUp(form) {
     const model = JSON.parse(form.dataset.model);
+    build(form, model);
     const prefix = form.dataset.key ? `${form.dataset.key}.` : "";
     const inputs = [...form.querySelectorAll("input[type=text]")];
     const freeBox = form.querySelector("input[name=free]");

@@ -125,27 +125,19 @@ def _assumptions(model: Model, sheet: Sheet) -> list[str]:
     return lines
 
 
-def _field(
-    form_id: str, name: str, label: str, value: float, low: float, high: float, hint: str
-) -> str:
-    fid = f"{form_id}-{name}"
-    return (
-        f'<div class="estimator__field"><label for="{fid}">{html.escape(label)}</label>'
-        f'<input id="{fid}" name="{name}" type="text" inputmode="decimal" autocomplete="off" '
-        f'value="{number(value).replace(",", "")}" data-min="{low!r}" data-max="{high!r}" '
-        f'aria-describedby="{fid}-hint {fid}-error">'
-        f'<span class="estimator__hint" id="{fid}-hint">{html.escape(hint)}</span>'
-        f'<span class="estimator__error" id="{fid}-error"></span></div>'
-    )
+def _field(name: str, label: str, value: float, low: float, high: float, hint: str) -> list:
+    return [name, label, number(value).replace(",", ""), repr(low), repr(high), hint]
 
 
 def estimator_form(model: Model, sheet: Sheet, page_slug: str) -> str:
-    """The estimator's markup, hidden until estimator.js has wired it up."""
+    """The estimator: an empty, hidden form whose data-model carries the usage model, the
+    prices and the texts of its fields and rows. estimator.js builds the fields from it:
+    without JavaScript the form would do nothing (the static tables above stand), so the page
+    carries none of its markup."""
     data = model.as_json(sheet)
     form_id = "estimator-" + (model.key or page_slug.rpartition("/")[2])
     fields = [
         _field(
-            form_id,
             "units",
             f"{model.units.capitalize()} a month",
             VOLUMES[0],
@@ -157,7 +149,6 @@ def estimator_form(model: Model, sheet: Sheet, page_slug: str) -> str:
     for i in model.inputs:
         fields.append(
             _field(
-                form_id,
                 i["name"],
                 f"{i['label']} ({i['unit']})",
                 i["default"],
@@ -166,42 +157,19 @@ def estimator_form(model: Model, sheet: Sheet, page_slug: str) -> str:
                 f"{number(i['min'])} to {number(i['max'])} {i['unit']}",
             )
         )
-    rows, legend = [], []
-    for index, (service, name) in enumerate(data["services"].items()):
-        legend.append(
-            f'<li data-service="{service}"><span class="estimator__swatch estimator__swatch--'
-            f'{index % 8}" aria-hidden="true"></span>{html.escape(name)}: <span data-cost>'
-            "</span></li>"
-        )
+    rows = []
     for pid in data["prices"]:
         price = sheet.prices[pid]
-        rows.append(
-            f'<tr data-price="{pid}"><td>{html.escape(services.get(price.service)["name"])}</td>'
-            f"<td>{html.escape(price.dimension)}</td><td data-quantity></td>"
-            f'<td><a href="{html.escape(price.source)}">{html.escape(rate_text(price))}</a></td>'
-            "<td data-cost></td></tr>"
-        )
-    payload = html.escape(json.dumps(data, sort_keys=True, separators=(",", ":")), quote=True)
+        name = services.get(price.service)["name"]
+        rows.append([pid, name, price.dimension, price.source, rate_text(price)])
     title = "Estimate your workload" + (f": {model.title.lower()}" if model.title else "")
+    data["view"] = {"title": title, "fields": fields, "rows": rows}
+    payload = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    # JSON in single quotes: its many double quotes need no escaping (and no bytes).
+    payload = html.escape(payload, quote=False).replace("'", "&#x27;")
     return (
-        f'<form class="estimator" id="{form_id}" data-key="{model.key}" data-model="{payload}" '
-        f'aria-labelledby="{form_id}-title" hidden>'
-        f'<p class="estimator__title" id="{form_id}-title"><strong>{html.escape(title)}'
-        "</strong> (US East, N. Virginia; USD a month)</p>"
-        '<div class="estimator__fields">' + "".join(fields) + "</div>"
-        '<p class="estimator__check"><label><input type="checkbox" name="free" checked> '
-        "Subtract the monthly free allowance</label></p>"
-        f'<p class="estimator__total" id="{form_id}-total" role="status" aria-live="polite" '
-        'aria-atomic="true"></p>'
-        f'<svg class="estimator__bar" role="img" aria-labelledby="{form_id}-total" '
-        'viewBox="0 0 1000 24" preserveAspectRatio="none" focusable="false"></svg>'
-        '<ul class="estimator__legend">' + "".join(legend) + "</ul>"
-        '<div class="estimator__scroll"><table class="estimator__table"><thead><tr>'
-        '<th scope="col">Service</th><th scope="col">Billed for</th>'
-        '<th scope="col">Quantity a month</th><th scope="col">Price (source)</th>'
-        '<th scope="col">Cost a month</th></tr></thead><tbody>' + "".join(rows) + "</tbody>"
-        '<tfoot><tr><th scope="row" colspan="4">Total</th><td data-total></td></tr></tfoot>'
-        "</table></div></form>"
+        f'<form class="estimator" id="{form_id}" data-key="{model.key}" '
+        f"data-model='{payload}' aria-labelledby=\"{form_id}-title\" hidden></form>"
     )
 
 
