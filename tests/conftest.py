@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -106,6 +107,48 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+class Watch:
+    """Console errors, uncaught exceptions, failed or 4xx/5xx requests, and requests to any
+    host but the local server, for every page a browser context opens."""
+
+    def __init__(self, context, base_url: str):
+        self.host = urlsplit(base_url).netloc
+        self.problems: list[str] = []
+        context.on("console", self._console)
+        context.on("weberror", lambda error: self.problems.append(f"page error: {error.error}"))
+        # ERR_ABORTED is a request the next navigation cancelled, not a failure.
+        context.on(
+            "requestfailed",
+            lambda request: (
+                self.problems.append(f"failed: {request.url} ({request.failure})")
+                if "ERR_ABORTED" not in (request.failure or "")
+                else None
+            ),
+        )
+        context.on(
+            "response",
+            lambda response: (
+                self.problems.append(f"HTTP {response.status}: {response.url}")
+                if response.status >= 400
+                else None
+            ),
+        )
+        context.on("request", self._request)
+
+    def _console(self, message):
+        if message.type == "error":
+            self.problems.append(f"console: {message.text}")
+
+    def _request(self, request):
+        parts = urlsplit(request.url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != self.host:
+            self.problems.append(f"left the local server: {request.url}")
+
+    def take(self) -> list[str]:
+        found, self.problems = self.problems, []
+        return found
 
 
 def page_errors(tab) -> list[str]:

@@ -3,9 +3,11 @@
 Every page with a diagram is checked as a reader would use it: service nodes are links,
 reachable with Tab, with a tooltip on hover and on focus; one click lands on the service page,
 which lists the page back; the step controls and the "How it works" list drive the highlight;
-zoom changes the scale and resets; several diagrams on a page stay independent. Then: no
-console error, failed request or request to another host on any page; the dark palette
-recolours the SVG; instant navigation, full screen and a phone-sized screen work.
+zoom changes the scale and resets; several diagrams on a page stay independent, with no
+console error, failed request or request to another host. Then: the dark palette
+recolours the SVG; instant navigation, full screen and a phone-sized screen work. (The
+accessibility pass of test_quality.py loads every page, diagrams or not, and also fails on
+any console error, failed request or request to another host.)
 """
 
 from __future__ import annotations
@@ -16,10 +18,9 @@ import json
 import re
 from collections import defaultdict
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, Watch
 
 from sitekit import services
 from sitekit.paths import diagram_modules
@@ -36,48 +37,6 @@ def meta(diagram_id: str) -> dict:
     path = ROOT / "generated" / "meta" / f"{diagram_id}.json"
     assert path.is_file(), f"{path.relative_to(ROOT)} is missing: run `make diagrams`"
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-class Watch:
-    """Console errors, uncaught exceptions, failed or 4xx/5xx requests, and requests to any
-    host but the local server, for every page a browser context opens."""
-
-    def __init__(self, context, base_url: str):
-        self.host = urlsplit(base_url).netloc
-        self.problems: list[str] = []
-        context.on("console", self._console)
-        context.on("weberror", lambda error: self.problems.append(f"page error: {error.error}"))
-        # ERR_ABORTED is a request the next navigation cancelled, not a failure.
-        context.on(
-            "requestfailed",
-            lambda request: (
-                self.problems.append(f"failed: {request.url} ({request.failure})")
-                if "ERR_ABORTED" not in (request.failure or "")
-                else None
-            ),
-        )
-        context.on(
-            "response",
-            lambda response: (
-                self.problems.append(f"HTTP {response.status}: {response.url}")
-                if response.status >= 400
-                else None
-            ),
-        )
-        context.on("request", self._request)
-
-    def _console(self, message):
-        if message.type == "error":
-            self.problems.append(f"console: {message.text}")
-
-    def _request(self, request):
-        parts = urlsplit(request.url)
-        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != self.host:
-            self.problems.append(f"left the local server: {request.url}")
-
-    def take(self) -> list[str]:
-        found, self.problems = self.problems, []
-        return found
 
 
 @pytest.fixture(scope="module")
@@ -320,32 +279,6 @@ def test_diagram_page(watched, base_url, site, page_slug):
     link = tab.locator(f"article a[href$='/{page_slug}/#{info['dom_id']}-{node['node_id']}']")
     assert link.count() == 1, f"the service page does not list /{page_slug}/"
     assert watch.take() == []
-
-
-def _pages_without_diagrams(site: Path) -> list[str]:
-    pages = {
-        p.parent.relative_to(site).as_posix().removeprefix(".") + "/"
-        for p in site.rglob("index.html")
-        if "assets" not in p.parts
-    }
-    return sorted(pages - {f"{slug}/" for slug in PAGES})
-
-
-def test_no_errors_failed_or_foreign_requests_on_any_page(browser, base_url, site):
-    """Every page the diagram tests do not already watch: home, services, the rest."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    watch = Watch(context, base_url)
-    tab = context.new_page()
-    paths = _pages_without_diagrams(site)
-    found = {}
-    try:
-        for path in paths:
-            tab.goto(base_url + path.lstrip("/"), wait_until="load")
-            if problems := watch.take():
-                found[path] = problems
-    finally:
-        context.close()
-    assert len(paths) > 1 and found == {}, json.dumps(found, indent=1)
 
 
 def test_script_runs_under_a_strict_csp_by_construction(site):

@@ -1,5 +1,9 @@
 """Quality gates in a real browser: accessibility (axe-core, WCAG 2.1 A/AA) in both palettes,
-privacy (no request leaves the local server), and a strict Content-Security-Policy."""
+privacy (no request leaves the local server), and a strict Content-Security-Policy.
+
+The accessibility pass is the one test that loads every page (twice, one palette each), so it
+also watches each page for what no page may do: a console error, an uncaught exception, a
+failed or 4xx/5xx request, a request to any host but the local server."""
 
 from __future__ import annotations
 
@@ -7,10 +11,9 @@ import base64
 import hashlib
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from conftest import SITE, page_errors, serve
+from conftest import SITE, Watch, page_errors, serve
 
 PAGES = (
     sorted(
@@ -28,14 +31,15 @@ def _url(base: str, page: str) -> str:
 
 
 @pytest.fixture(scope="module", params=["light", "dark"])
-def palette_tab(request, browser):
+def palette_tab(request, browser, base_url):
     """One tab per palette (per pytest-xdist worker), reused page after page: a new context
     for each page cost more than the axe run itself."""
     context = browser.new_context(
         color_scheme=request.param, viewport={"width": 1280, "height": 900}
     )
+    watch = Watch(context, base_url)
     tab = context.new_page()
-    yield request.param, tab
+    yield request.param, tab, watch
     context.close()
 
 
@@ -43,44 +47,31 @@ def palette_tab(request, browser):
 def test_axe_finds_no_wcag_violations(palette_tab, base_url, page_path):
     from axe_playwright_python.sync_playwright import Axe
 
-    scheme, tab = palette_tab
+    scheme, tab, watch = palette_tab
+    late = watch.take()
+    assert late == [], f"the page this tab showed before /{page_path.lstrip('/')}: {late}"
     tab.goto(_url(base_url, page_path), wait_until="load")
     expected = "slate" if scheme == "dark" else "default"
     assert tab.get_attribute("body", "data-md-color-scheme") == expected
     results = Axe().run(tab, options=WCAG)
     assert results.violations_count == 0, results.generate_report()
+    # By now (axe takes a while) the page has made its late requests too.
+    assert watch.take() == [], f"/{page_path.lstrip('/')}"
 
 
-def test_no_request_leaves_the_local_server(browser, base_url):
-    host = urlsplit(base_url).netloc
+def test_search_requests_nothing_from_other_hosts(browser, base_url):
+    """Search loads its worker and index only when used: type a query and watch (every page
+    load is watched by the accessibility pass above)."""
     context = browser.new_context()
-    foreign: list[str] = []
-    context.on(
-        "request",
-        lambda r: (
-            foreign.append(r.url)
-            if urlsplit(r.url).scheme in ("http", "https", "ws", "wss")
-            and urlsplit(r.url).netloc != host
-            else None
-        ),
-    )
-    # Several tabs load at once, each until the network is idle (requests made after load
-    # count too): the idle waits overlap instead of adding up page after page.
-    tabs = [context.new_page() for _ in range(6)]
-    for start in range(0, len(PAGES), len(tabs)):
-        batch = list(zip(tabs, PAGES[start : start + len(tabs)], strict=False))
-        for tab, page_path in batch:
-            tab.goto(_url(base_url, page_path), wait_until="commit")
-        for tab, _ in batch:
-            tab.wait_for_load_state("networkidle")
-    # Search too: its worker and index must be local.
-    tab = tabs[0]
+    watch = Watch(context, base_url)
+    tab = context.new_page()
     tab.goto(base_url)
     tab.locator("input.md-search__input").click(timeout=5_000)
     tab.locator("input.md-search__input").press_sequentially("lambda")
     tab.locator(".md-search-result__item").first.wait_for()
+    tab.wait_for_load_state("networkidle")
     context.close()
-    assert foreign == [], f"requests to other hosts: {sorted(set(foreign))[:10]}"
+    assert watch.take() == []
 
 
 def _inline_script_hashes(site: Path) -> set[str]:

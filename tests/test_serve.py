@@ -9,7 +9,7 @@ import sys
 import time
 import urllib.request
 
-from conftest import copy_sources, run_sitekit
+from test_check import copy_repository
 
 
 def _free_port() -> int:
@@ -31,9 +31,7 @@ def _wait_for(url: str, text: str, seconds: float) -> bool:
 
 
 def test_saving_a_module_rerenders_the_served_page(tmp_path):
-    root = copy_sources(tmp_path / "repo")
-    run_sitekit("diagrams", cwd=root)
-    run_sitekit("pages", cwd=root)
+    root = copy_repository(tmp_path / "repo")  # rendered output included: no full render
     port = _free_port()
     env = {
         **os.environ,
