@@ -66,6 +66,9 @@ QUERIES = {
     "feature by feature cut-over with a facade": "patterns/strangler-fig/",
     "who is responsible for what in SaaS": "service-models/",
     "per-team subdomains with base path mappings": "patterns/hosting-microservices/",
+    # ordered-processing
+    "MessageGroupId and deduplication ID on a FIFO queue": "patterns/ordered-processing/",
+    "keep messages in sequence per customer": "patterns/ordered-processing/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

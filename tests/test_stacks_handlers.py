@@ -484,3 +484,29 @@ def test_state_machine_records_and_notifies(stack):
         _workflow(s, "OrderWorkflow", s.event("declined-order.json"))
     assert failed.value.error == "OrderNotPaid"
     assert orders.get_item(Key={"orderId": "order-43"})["Item"]["status"] == "FAILED"
+
+
+# --- ordered-processing ---
+
+
+def test_ordered_processing_applies_in_order_and_stops_at_first_failure(stack):
+    s = stack("patterns/ordered-processing")
+    batch = s.event("sqs-fifo-batch.json")
+    ids = [r["messageId"] for r in batch["Records"]]
+    # The fourth message (acct-1, sequence 3) has a malformed amount: it and everything after
+    # it go back to the queue, so acct-2's second transaction cannot overtake anything.
+    first = s.call("LedgerFunction", batch)
+    assert first == {"batchItemFailures": [{"itemIdentifier": i} for i in ids[3:]]}
+    ledger = s.table("LedgerTable")
+    one = ledger.get_item(Key={"accountId": "acct-1"})["Item"]
+    two = ledger.get_item(Key={"accountId": "acct-2"})["Item"]
+    assert (one["balance"], one["lastSequence"]) == (70, 2)
+    assert (two["balance"], two["lastSequence"]) == (50, 1)
+    # SQS delivers the same messages again: those already applied change nothing.
+    assert s.call("LedgerFunction", batch) == first
+    assert ledger.get_item(Key={"accountId": "acct-1"})["Item"]["balance"] == 70
+    # Redelivered without the bad message, the rest of the batch is applied once.
+    rest = {"Records": batch["Records"][:3] + batch["Records"][4:]}
+    assert s.call("LedgerFunction", rest) == {"batchItemFailures": []}
+    two = ledger.get_item(Key={"accountId": "acct-2"})["Item"]
+    assert (two["balance"], two["lastSequence"]) == (55, 2)
