@@ -69,6 +69,9 @@ QUERIES = {
     # ordered-processing
     "MessageGroupId and deduplication ID on a FIFO queue": "patterns/ordered-processing/",
     "keep messages in sequence per customer": "patterns/ordered-processing/",
+    # event-sourcing
+    "replay an append-only log to rebuild state": "patterns/event-sourcing/",
+    "snapshots of an aggregate": "patterns/event-sourcing/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

@@ -510,3 +510,45 @@ def test_ordered_processing_applies_in_order_and_stops_at_first_failure(stack):
     assert s.call("LedgerFunction", rest) == {"batchItemFailures": []}
     two = ledger.get_item(Key={"accountId": "acct-2"})["Item"]
     assert (two["balance"], two["lastSequence"]) == (55, 2)
+
+
+# --- event-sourcing ---
+
+
+def test_event_sourcing_appends_with_optimistic_concurrency_and_snapshots(stack):
+    s = stack("patterns/event-sourcing")
+    deposit, withdraw = s.event("deposit.json"), s.event("withdraw.json")
+    answer = s.call("CommandFunction", deposit, SNAPSHOT_EVERY="2")
+    assert answer["statusCode"] == 201 and json.loads(answer["body"])["version"] == 1
+    # The same command again carries expectedVersion 0, which is stale now.
+    assert s.call("CommandFunction", deposit, SNAPSHOT_EVERY="2")["statusCode"] == 409
+    answer = s.call("CommandFunction", withdraw, SNAPSHOT_EVERY="2")
+    assert json.loads(answer["body"]) == {"accountId": "acct-1", "version": 2, "balance": "70.00"}
+    too_much = {**withdraw, "body": json.dumps({"command": "Withdraw", "amount": "500"})}
+    assert s.call("CommandFunction", too_much, SNAPSHOT_EVERY="2")["statusCode"] == 422
+    events = s.table("EventStoreTable").query(
+        KeyConditionExpression="accountId = :a", ExpressionAttributeValues={":a": "acct-1"}
+    )["Items"]
+    assert [(e["version"], e["type"]) for e in events] == [(1, "Deposited"), (2, "Withdrawn")]
+    snapshot = s.table("SnapshotsTable").get_item(Key={"accountId": "acct-1"})["Item"]
+    assert (snapshot["version"], snapshot["balance"]) == (2, 70)
+    # State comes from the snapshot plus later events: a third event builds on version 2.
+    answer = s.call("CommandFunction", withdraw, SNAPSHOT_EVERY="2")
+    assert json.loads(answer["body"])["balance"] == "40.00"
+
+
+def test_event_sourcing_projector_applies_each_version_once_in_order(stack):
+    s = stack("patterns/event-sourcing")
+    batch = s.event("stream-batch.json")
+    # acct-2 jumps from version 1 to 3: the projector stops there and names that record.
+    first = s.call("ProjectorFunction", batch)
+    assert first == {
+        "applied": 3,
+        "batchItemFailures": [
+            {"itemIdentifier": batch["Records"][3]["dynamodb"]["SequenceNumber"]}
+        ],
+    }
+    view = s.table("BalancesTable")
+    assert view.get_item(Key={"accountId": "acct-1"})["Item"]["balance"] == 70
+    assert s.call("ProjectorFunction", batch)["applied"] == 0  # a retried batch changes nothing
+    assert view.get_item(Key={"accountId": "acct-2"})["Item"]["version"] == 1
