@@ -72,6 +72,9 @@ QUERIES = {
     # event-sourcing
     "replay an append-only log to rebuild state": "patterns/event-sourcing/",
     "snapshots of an aggregate": "patterns/event-sourcing/",
+    # cqrs
+    "separate read model and write model": "patterns/cqrs/",
+    "read your own writes with a stale view": "patterns/cqrs/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

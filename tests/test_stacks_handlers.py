@@ -552,3 +552,35 @@ def test_event_sourcing_projector_applies_each_version_once_in_order(stack):
     assert view.get_item(Key={"accountId": "acct-1"})["Item"]["balance"] == 70
     assert s.call("ProjectorFunction", batch)["applied"] == 0  # a retried batch changes nothing
     assert view.get_item(Key={"accountId": "acct-2"})["Item"]["version"] == 1
+
+
+# --- cqrs ---
+
+
+def test_cqrs_commands_projection_and_visible_staleness(stack):
+    s = stack("patterns/cqrs")
+    placed = s.call("CommandFunction", s.event("place-order.json"))
+    assert (placed["statusCode"], json.loads(placed["body"])["version"]) == (201, 1)
+    assert s.call("CommandFunction", s.event("place-order.json"))["statusCode"] == 409
+    cancelled = s.call("CommandFunction", s.event("cancel-order.json"))
+    assert json.loads(cancelled["body"]) == {"orderId": "order-42", "version": 2}
+    assert s.call("CommandFunction", s.event("cancel-order.json"))["statusCode"] == 409
+    order = s.table("OrdersTable").get_item(Key={"orderId": "order-42"})["Item"]
+    assert (order["status"], order["version"], order["total"]) == ("CANCELLED", 2, 41)
+
+    # Nothing has been projected yet: the query says so instead of pretending.
+    listing = s.event("list-orders.json")  # asks for order-42 at version 2
+    stale = s.call("QueryFunction", listing)
+    assert json.loads(stale["body"])["consistent"] is False
+    assert stale["headers"]["Retry-After"] == "1"
+
+    batch = s.event("stream-batch.json")
+    assert s.call("ProjectorFunction", batch) == {"projected": 3}
+    assert s.call("ProjectorFunction", batch) == {"projected": 0}  # a replayed batch
+    # An old record arriving late does not roll the row back.
+    assert s.call("ProjectorFunction", {"Records": batch["Records"][:1]}) == {"projected": 0}
+    fresh = json.loads(s.call("QueryFunction", listing)["body"])
+    assert fresh["consistent"] is True
+    assert [(o["orderId"], o["status"], o["itemCount"]) for o in fresh["orders"]] == [
+        ("order-42", "CANCELLED", 4)
+    ]
