@@ -15,7 +15,7 @@ def draw():
             command = node(
                 "lambda",
                 "Command function",
-                role="Rebuilds the account from its snapshot and later events, checks the "
+                role="Rebuilds the account from its snapshot and the events since, checks the "
                 "command against that state and appends the resulting event.",
             )
             store = node(

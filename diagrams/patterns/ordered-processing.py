@@ -22,7 +22,7 @@ def draw():
                 "lambda",
                 "Ledger function",
                 role="Applies a batch in order, skips transactions already applied and stops "
-                "at the first failure so that nothing overtakes it.",
+                "at the first error so that nothing overtakes it.",
             )
             table = node(
                 "dynamodb",
