@@ -66,6 +66,15 @@ QUERIES = {
     "feature by feature cut-over with a facade": "patterns/strangler-fig/",
     "who is responsible for what in SaaS": "service-models/",
     "per-team subdomains with base path mappings": "patterns/hosting-microservices/",
+    # ordered-processing
+    "MessageGroupId and deduplication ID on a FIFO queue": "patterns/ordered-processing/",
+    "keep messages in sequence per customer": "patterns/ordered-processing/",
+    # event-sourcing
+    "replay an append-only log to rebuild state": "patterns/event-sourcing/",
+    "snapshots of an aggregate": "patterns/event-sourcing/",
+    # cqrs
+    "separate read model and write model": "patterns/cqrs/",
+    "read your own writes with a stale view": "patterns/cqrs/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

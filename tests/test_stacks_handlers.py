@@ -484,3 +484,103 @@ def test_state_machine_records_and_notifies(stack):
         _workflow(s, "OrderWorkflow", s.event("declined-order.json"))
     assert failed.value.error == "OrderNotPaid"
     assert orders.get_item(Key={"orderId": "order-43"})["Item"]["status"] == "FAILED"
+
+
+# --- ordered-processing ---
+
+
+def test_ordered_processing_applies_in_order_and_stops_at_first_failure(stack):
+    s = stack("patterns/ordered-processing")
+    batch = s.event("sqs-fifo-batch.json")
+    ids = [r["messageId"] for r in batch["Records"]]
+    # The fourth message (acct-1, sequence 3) has a malformed amount: it and everything after
+    # it go back to the queue, so acct-2's second transaction cannot overtake anything.
+    first = s.call("LedgerFunction", batch)
+    assert first == {"batchItemFailures": [{"itemIdentifier": i} for i in ids[3:]]}
+    ledger = s.table("LedgerTable")
+    one = ledger.get_item(Key={"accountId": "acct-1"})["Item"]
+    two = ledger.get_item(Key={"accountId": "acct-2"})["Item"]
+    assert (one["balance"], one["lastSequence"]) == (70, 2)
+    assert (two["balance"], two["lastSequence"]) == (50, 1)
+    # SQS delivers the same messages again: those already applied change nothing.
+    assert s.call("LedgerFunction", batch) == first
+    assert ledger.get_item(Key={"accountId": "acct-1"})["Item"]["balance"] == 70
+    # Redelivered without the bad message, the rest of the batch is applied once.
+    rest = {"Records": batch["Records"][:3] + batch["Records"][4:]}
+    assert s.call("LedgerFunction", rest) == {"batchItemFailures": []}
+    two = ledger.get_item(Key={"accountId": "acct-2"})["Item"]
+    assert (two["balance"], two["lastSequence"]) == (55, 2)
+
+
+# --- event-sourcing ---
+
+
+def test_event_sourcing_appends_with_optimistic_concurrency_and_snapshots(stack):
+    s = stack("patterns/event-sourcing")
+    deposit, withdraw = s.event("deposit.json"), s.event("withdraw.json")
+    answer = s.call("CommandFunction", deposit, SNAPSHOT_EVERY="2")
+    assert answer["statusCode"] == 201 and json.loads(answer["body"])["version"] == 1
+    # The same command again carries expectedVersion 0, which is stale now.
+    assert s.call("CommandFunction", deposit, SNAPSHOT_EVERY="2")["statusCode"] == 409
+    answer = s.call("CommandFunction", withdraw, SNAPSHOT_EVERY="2")
+    assert json.loads(answer["body"]) == {"accountId": "acct-1", "version": 2, "balance": "70.00"}
+    too_much = {**withdraw, "body": json.dumps({"command": "Withdraw", "amount": "500"})}
+    assert s.call("CommandFunction", too_much, SNAPSHOT_EVERY="2")["statusCode"] == 422
+    events = s.table("EventStoreTable").query(
+        KeyConditionExpression="accountId = :a", ExpressionAttributeValues={":a": "acct-1"}
+    )["Items"]
+    assert [(e["version"], e["type"]) for e in events] == [(1, "Deposited"), (2, "Withdrawn")]
+    snapshot = s.table("SnapshotsTable").get_item(Key={"accountId": "acct-1"})["Item"]
+    assert (snapshot["version"], snapshot["balance"]) == (2, 70)
+    # State comes from the snapshot plus later events: a third event builds on version 2.
+    answer = s.call("CommandFunction", withdraw, SNAPSHOT_EVERY="2")
+    assert json.loads(answer["body"])["balance"] == "40.00"
+
+
+def test_event_sourcing_projector_applies_each_version_once_in_order(stack):
+    s = stack("patterns/event-sourcing")
+    batch = s.event("stream-batch.json")
+    # acct-2 jumps from version 1 to 3: the projector stops there and names that record.
+    first = s.call("ProjectorFunction", batch)
+    assert first == {
+        "applied": 3,
+        "batchItemFailures": [
+            {"itemIdentifier": batch["Records"][3]["dynamodb"]["SequenceNumber"]}
+        ],
+    }
+    view = s.table("BalancesTable")
+    assert view.get_item(Key={"accountId": "acct-1"})["Item"]["balance"] == 70
+    assert s.call("ProjectorFunction", batch)["applied"] == 0  # a retried batch changes nothing
+    assert view.get_item(Key={"accountId": "acct-2"})["Item"]["version"] == 1
+
+
+# --- cqrs ---
+
+
+def test_cqrs_commands_projection_and_visible_staleness(stack):
+    s = stack("patterns/cqrs")
+    placed = s.call("CommandFunction", s.event("place-order.json"))
+    assert (placed["statusCode"], json.loads(placed["body"])["version"]) == (201, 1)
+    assert s.call("CommandFunction", s.event("place-order.json"))["statusCode"] == 409
+    cancelled = s.call("CommandFunction", s.event("cancel-order.json"))
+    assert json.loads(cancelled["body"]) == {"orderId": "order-42", "version": 2}
+    assert s.call("CommandFunction", s.event("cancel-order.json"))["statusCode"] == 409
+    order = s.table("OrdersTable").get_item(Key={"orderId": "order-42"})["Item"]
+    assert (order["status"], order["version"], order["total"]) == ("CANCELLED", 2, 41)
+
+    # Nothing has been projected yet: the query says so instead of pretending.
+    listing = s.event("list-orders.json")  # asks for order-42 at version 2
+    stale = s.call("QueryFunction", listing)
+    assert json.loads(stale["body"])["consistent"] is False
+    assert stale["headers"]["Retry-After"] == "1"
+
+    batch = s.event("stream-batch.json")
+    assert s.call("ProjectorFunction", batch) == {"projected": 3}
+    assert s.call("ProjectorFunction", batch) == {"projected": 0}  # a replayed batch
+    # An old record arriving late does not roll the row back.
+    assert s.call("ProjectorFunction", {"Records": batch["Records"][:1]}) == {"projected": 0}
+    fresh = json.loads(s.call("QueryFunction", listing)["body"])
+    assert fresh["consistent"] is True
+    assert [(o["orderId"], o["status"], o["itemCount"]) for o in fresh["orders"]] == [
+        ("order-42", "CANCELLED", 4)
+    ]

@@ -42,7 +42,9 @@ def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
     }
     page: dict[str, Any] = {"productId": product_id, "missing": []}
     pool = ThreadPoolExecutor(max_workers=len(calls))
-    futures = {name: pool.submit(call, target, product_id) for name, (call, target) in calls.items()}
+    futures = {
+        name: pool.submit(call, target, product_id) for name, (call, target) in calls.items()
+    }
     wait(futures.values(), timeout=DEADLINE_SECONDS)
     for name, future in futures.items():
         if future.done() and future.exception() is None:
@@ -51,4 +53,8 @@ def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
             page["missing"].append(name)
     pool.shutdown(wait=False, cancel_futures=True)
     status = 404 if "catalog" in page["missing"] else 200
-    return {"statusCode": status, "headers": {"Content-Type": "application/json"}, "body": json.dumps(page)}
+    return {
+        "statusCode": status,
+        "headers": {"Content-Type": "application/json"},
+        "body": json.dumps(page),
+    }
