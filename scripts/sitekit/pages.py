@@ -38,7 +38,7 @@ def load_front_matter(text: str):
 @functools.cache
 def categories() -> dict[str, str]:
     with CATEGORIES_PATH.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @dataclass

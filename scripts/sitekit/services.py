@@ -13,7 +13,7 @@ TABLE_PATH = Path(__file__).parent / "data" / "services.yml"
 @functools.cache
 def table() -> dict[str, dict]:
     with TABLE_PATH.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def get(key: str) -> dict | None:
