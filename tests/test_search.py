@@ -66,6 +66,9 @@ QUERIES = {
     "feature by feature cut-over with a facade": "patterns/strangler-fig/",
     "who is responsible for what in SaaS": "service-models/",
     "per-team subdomains with base path mappings": "patterns/hosting-microservices/",
+    # cache-aside
+    "invalidate cached copies when an item changes": "patterns/cache-aside/",
+    "Valkey in front of DynamoDB with a TTL": "patterns/cache-aside/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.
