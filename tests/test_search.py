@@ -69,6 +69,9 @@ QUERIES = {
     # cache-aside
     "invalidate cached copies when an item changes": "patterns/cache-aside/",
     "Valkey in front of DynamoDB with a TTL": "patterns/cache-aside/",
+    # throttling
+    "429 Too Many Requests and retry with backoff": "patterns/throttling/",
+    "usage plan rate and burst per API key": "patterns/throttling/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

@@ -667,3 +667,38 @@ def test_cache_aside_invalidator_drops_both_copies_once(stack, valkey):
     refused = load_handler(s.id, "InvalidateFunction", s.deployment, **{**env, "CACHE_NAME": "x"})
     with pytest.raises(RuntimeError):  # a bad token fails the batch, so the stream retries it
         refused.handler(batch, None)
+
+
+# --- throttling ---
+
+
+def test_throttling_intake_queues_then_sheds_load(stack):
+    s = stack("patterns/throttling")
+    sqs = boto3.client("sqs")
+    queue = s.deployment.environments["IntakeFunction"]["QUEUE_URL"]
+    sqs.purge_queue(QueueUrl=queue)
+    accepted = s.call("IntakeFunction", s.event("post-order.json"))
+    assert accepted["statusCode"] == 202
+    [message] = sqs.receive_message(QueueUrl=queue, VisibilityTimeout=0)["Messages"]
+    assert json.loads(message["Body"]) == {"orderId": "po-1001", "quantity": 3}
+    bad = s.call("IntakeFunction", {"body": '{"orderId": "po-9"}'})
+    assert bad["statusCode"] == 400
+    # With the template's threshold (1,000) one waiting order is fine; at a threshold of one,
+    # the same backlog makes the function shed the next order instead of queueing it.
+    assert s.call("IntakeFunction", s.event("post-order.json"))["statusCode"] == 202
+    busy = s.call("IntakeFunction", s.event("post-order.json"), MAX_BACKLOG="1")
+    assert busy["statusCode"] == 503
+    assert busy["headers"]["Retry-After"] == "30"
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessages"]
+    )["Attributes"]
+    assert attributes["ApproximateNumberOfMessages"] == "2"  # the shed order was not queued
+
+
+def test_throttling_worker_records_each_order_once(stack):
+    s = stack("patterns/throttling")
+    batch = s.event("sqs-batch.json")
+    assert s.call("WorkerFunction", batch) == {"batchItemFailures": [{"itemIdentifier": "m-3"}]}
+    assert s.call("WorkerFunction", batch) == {"batchItemFailures": [{"itemIdentifier": "m-3"}]}
+    items = s.table("OrdersTable").scan()["Items"]
+    assert [(i["orderId"], i["quantity"]) for i in items] == [("po-1001", 3)]
