@@ -72,6 +72,9 @@ QUERIES = {
     # throttling
     "429 Too Many Requests and retry with backoff": "patterns/throttling/",
     "usage plan rate and burst per API key": "patterns/throttling/",
+    # wait-for-callback
+    "pause a workflow until a manager approves": "patterns/wait-for-callback/",
+    "SendTaskSuccess from an email link": "patterns/wait-for-callback/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

@@ -702,3 +702,81 @@ def test_throttling_worker_records_each_order_once(stack):
     assert s.call("WorkerFunction", batch) == {"batchItemFailures": [{"itemIdentifier": "m-3"}]}
     items = s.table("OrdersTable").scan()["Items"]
     assert [(i["orderId"], i["quantity"]) for i in items] == [("po-1001", 3)]
+
+
+# --- wait-for-callback ---
+
+
+def _sfn_calls(module) -> list[tuple[str, dict]]:
+    """Record the Step Functions calls a handler makes (moto accepts any task token and
+    keeps no trace of it, so the test listens on the handler's own client)."""
+    calls: list[tuple[str, dict]] = []
+    module.SFN.meta.events.register(
+        "provide-client-params.sfn.*",
+        lambda params, model, **_: calls.append((model.name, dict(params))),
+    )
+    return calls
+
+
+def test_wait_for_callback_notify_parks_the_token_and_emails_a_link(stack):
+    s = stack("patterns/wait-for-callback")
+    sqs, sns = boto3.client("sqs"), boto3.client("sns")
+    inbox = sqs.create_queue(QueueName="approver-inbox")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=inbox, AttributeNames=["QueueArn"])["Attributes"]
+    sns.subscribe(TopicArn=s["ApprovalTopic"], Protocol="sqs", Endpoint=arn["QueueArn"])
+    url = "https://decide.lambda-url.us-east-1.on.aws/"
+    sent = s.call("NotifyFunction", s.event("notify.json"), DECISION_URL=url)
+    decision_id = sent["decisionId"]
+    item = s.table("ApprovalsTable").get_item(Key={"id": f"decision#{decision_id}"})["Item"]
+    assert item["taskToken"] == s.event("notify.json")["taskToken"]
+    assert item["expenseId"] == "exp-17"
+    assert int(item["expiresAt"]) - time.time() == pytest.approx(259200, abs=60)  # three days
+    [message] = received(inbox)
+    assert f"{url}?id={decision_id}" in message["Message"]
+    assert item["taskToken"] not in message["Message"]  # the email never carries the token
+    again = s.call("NotifyFunction", s.event("notify.json"), DECISION_URL=url)
+    assert again["decisionId"] != decision_id  # a retried notification gets a new link
+
+
+def test_wait_for_callback_decision_answers_once(stack):
+    s = stack("patterns/wait-for-callback")
+    table = s.table("ApprovalsTable")
+    for decision_id, token in (("d-approve", "token-a"), ("d-reject", "token-r")):
+        table.put_item(
+            Item={
+                "id": f"decision#{decision_id}",
+                "taskToken": token,
+                "expenseId": "exp-17",
+                "summary": "ana asks for 420 (conference ticket)",
+                "expiresAt": int(time.time()) + 3600,
+            }
+        )
+    table.put_item(
+        Item={
+            "id": "decision#d-old",
+            "taskToken": "t",
+            "expenseId": "exp-1",
+            "summary": "x",
+            "expiresAt": int(time.time()) - 1,
+        }
+    )
+    decision = load_handler(s.id, "DecisionFunction", s.deployment)
+    calls = _sfn_calls(decision)
+    opened = decision.handler(s.event("open-link.json", DECISION_ID="d-approve"), None)
+    assert opened["statusCode"] == 200 and 'method="post"' in opened["body"]
+    assert "ana asks for 420" in opened["body"] and calls == []  # a GET decides nothing
+    approve = s.event("approve.json", DECISION_ID="d-approve")
+    assert decision.handler(approve, None)["statusCode"] == 200
+    assert [name for name, _ in calls] == ["SendTaskSuccess"]
+    assert calls[0][1]["taskToken"] == "token-a"
+    assert json.loads(calls[0][1]["output"])["approved"] is True
+    assert decision.handler(approve, None)["statusCode"] == 409  # a second click
+    assert len(calls) == 1
+    reject = s.event("approve.json", DECISION_ID="d-reject")
+    reject["body"], reject["isBase64Encoded"] = "action=reject", False
+    assert decision.handler(reject, None)["statusCode"] == 200
+    assert calls[1][0] == "SendTaskFailure" and calls[1][1]["error"] == "Rejected"
+    expired = decision.handler(s.event("approve.json", DECISION_ID="d-old"), None)
+    assert expired["statusCode"] == 404 and len(calls) == 2
+    stored = table.get_item(Key={"id": "decision#d-approve"})["Item"]
+    assert stored["decision"] == "approve"

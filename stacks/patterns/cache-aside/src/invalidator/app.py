@@ -42,7 +42,10 @@ def delete_keys(keys: list[str]) -> int:
         with context.wrap_socket(raw, server_hostname=host) as sock:
             reader = sock.makefile("rb")
             replies = []
-            for command in (["AUTH", user, iam_token(os.environ["CACHE_NAME"], user)], ["DEL", *keys]):
+            for command in (
+                ["AUTH", user, iam_token(os.environ["CACHE_NAME"], user)],
+                ["DEL", *keys],
+            ):
                 parts = [c.encode() for c in command]
                 sock.sendall(
                     b"*%d\r\n" % len(parts)
