@@ -190,3 +190,19 @@ def test_broken_modules_fail_with_path_and_line_and_spare_the_rest(two_checkouts
         ]
         assert leftovers == [], f"half-written output left for {name}: {leftovers}"
     assert _snapshot(root) == good_before, "a broken module disturbed other diagrams"
+
+
+def test_a_step_back_up_the_flow_can_leave_the_layout_alone():
+    from sitekit import draw
+
+    def back_and_forth():
+        with draw.Diagram("Back and forth", direction="LR"):
+            a = draw.node("lambda", "First", role="Starts.")
+            b = draw.node("dynamodb", "Second", role="Answers.")
+            draw.step(1, a, b, "Forward.")
+            draw.step(2, b, a, "Back again.", constraint=False)
+
+    source = draw.record("diagrams/patterns/example.py", back_and_forth).source
+    edges = [line for line in source.splitlines() if "->" in line]
+    assert len(edges) == 2
+    assert "constraint" not in edges[0] and "constraint=false" in edges[1]

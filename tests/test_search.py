@@ -66,6 +66,7 @@ QUERIES = {
     "feature by feature cut-over with a facade": "patterns/strangler-fig/",
     "who is responsible for what in SaaS": "service-models/",
     "per-team subdomains with base path mappings": "patterns/hosting-microservices/",
+<<<<<<< HEAD
     # ordered-processing
     "MessageGroupId and deduplication ID on a FIFO queue": "patterns/ordered-processing/",
     "keep messages in sequence per customer": "patterns/ordered-processing/",
@@ -75,6 +76,17 @@ QUERIES = {
     # cqrs
     "separate read model and write model": "patterns/cqrs/",
     "read your own writes with a stale view": "patterns/cqrs/",
+=======
+    # cache-aside
+    "invalidate cached copies when an item changes": "patterns/cache-aside/",
+    "Valkey in front of DynamoDB with a TTL": "patterns/cache-aside/",
+    # throttling
+    "429 Too Many Requests and retry with backoff": "patterns/throttling/",
+    "usage plan rate and burst per API key": "patterns/throttling/",
+    # wait-for-callback
+    "pause a workflow until a manager approves": "patterns/wait-for-callback/",
+    "SendTaskSuccess from an email link": "patterns/wait-for-callback/",
+>>>>>>> patterns-e
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

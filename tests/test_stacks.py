@@ -280,3 +280,13 @@ def test_new_pattern_stack_skeleton_lints_is_safe_and_deploys(tmp_path, deployme
 
     result = deploy_into(deployments.client, prepared.template, prepared.expanded)
     assert result.status == "CREATE_COMPLETE" and result.problems == []
+
+
+def test_a_getatt_of_a_type_moto_lacks_becomes_a_named_placeholder(deployments):
+    # moto fails a whole stack on such a GetAtt; the emulator names the value instead, and the
+    # type is still reported as skipped.
+    deployment = deployments("patterns/cache-aside")
+    assert "AWS::ElastiCache::ServerlessCache" in deployment.skipped
+    environment = deployment.environments["ReadFunction"]
+    assert environment["CACHE_HOST"] == "emulated-ProductsCache-Endpoint.Address"
+    assert environment["TABLE_NAME"] == deployment.physical["ProductsTable"]  # a real value

@@ -584,3 +584,297 @@ def test_cqrs_commands_projection_and_visible_staleness(stack):
     assert [(o["orderId"], o["status"], o["itemCount"]) for o in fresh["orders"]] == [
         ("order-42", "CANCELLED", 4)
     ]
+# --- cache-aside ---
+
+
+class _Valkey(threading.Thread):
+    """A loopback Valkey stand-in over TLS 1.3: AUTH (which must carry a SigV4-presigned
+    token for the expected cache), GET, SET ... EX and DEL on a dict, speaking RESP2."""
+
+    def __init__(self, tmp_path, cache_name: str):
+        import datetime
+        import socket
+        import ssl
+
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+
+        super().__init__(daemon=True)
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+        now = datetime.datetime.now(datetime.UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=1))
+            .not_valid_after(now + datetime.timedelta(hours=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .sign(key, hashes.SHA256())
+        )
+        self.cert_file = tmp_path / "valkey.pem"
+        self.cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        key_file = tmp_path / "valkey.key"
+        key_file.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.context.minimum_version = ssl.TLSVersion.TLSv1_3
+        self.context.load_cert_chain(self.cert_file, key_file)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.cache_name = cache_name
+        self.data: dict[str, str] = {}
+        self.ttls: dict[str, int] = {}
+        self.commands: list[str] = []
+
+    def run(self):
+        while True:
+            raw, _ = self.listener.accept()
+            threading.Thread(target=self.serve, args=(raw,), daemon=True).start()
+
+    def serve(self, raw):
+        try:
+            with self.context.wrap_socket(raw, server_hostname=None, server_side=True) as conn:
+                reader, authed = conn.makefile("rb"), False
+                while line := reader.readline():
+                    args = []
+                    for _ in range(int(line[1:])):
+                        size = int(reader.readline()[1:])
+                        args.append(reader.read(size + 2)[:-2].decode())
+                    verb = args[0].upper()
+                    self.commands.append(verb)
+                    if verb == "AUTH":
+                        token = args[2]
+                        authed = (
+                            args[1] == "default.iam-user"
+                            and token.startswith(f"{self.cache_name}/?Action=connect")
+                            and "ResourceType=ServerlessCache" in token
+                            and "X-Amz-Signature=" in token
+                        )
+                        conn.sendall(b"+OK\r\n" if authed else b"-WRONGPASS bad token\r\n")
+                    elif not authed:
+                        conn.sendall(b"-NOAUTH Authentication required.\r\n")
+                    elif verb == "GET":
+                        value = self.data.get(args[1])
+                        reply = b"$-1\r\n" if value is None else b"$%d\r\n%s\r\n"
+                        conn.sendall(
+                            reply if value is None else reply % (len(value), value.encode())
+                        )
+                    elif verb == "SET":
+                        self.data[args[1]] = args[2]
+                        self.ttls[args[1]] = int(args[4])
+                        conn.sendall(b"+OK\r\n")
+                    elif verb == "DEL":
+                        gone = sum(self.data.pop(k, None) is not None for k in args[1:])
+                        conn.sendall(b":%d\r\n" % gone)
+        except OSError:
+            pass
+
+
+@pytest.fixture
+def valkey(tmp_path, monkeypatch):
+    server = _Valkey(tmp_path, "products-cache")
+    server.start()
+    monkeypatch.setenv("SSL_CERT_FILE", str(server.cert_file))  # trust the stand-in's cert
+    return server
+
+
+def test_cache_aside_reads_through_valkey_and_falls_back(stack, valkey):
+    s = stack("patterns/cache-aside")
+    cache = {"CACHE_HOST": "localhost", "CACHE_PORT": str(valkey.port)}
+    cache["CACHE_NAME"] = "products-cache"
+    table = s.table("ProductsTable")
+    table.put_item(Item={"productId": "42", "name": "Espresso beans, 1 kg", "price": 18})
+    reader = load_handler(s.id, "ReadFunction", s.deployment, **cache)
+    first = reader.handler(s.event("get-product.json"), None)
+    assert first["statusCode"] == 200 and first["headers"]["X-Cache-Source"] == "table"
+    assert json.loads(valkey.data["product:42"])["name"] == "Espresso beans, 1 kg"
+    assert valkey.ttls["product:42"] == 300  # the TTL the template sets
+    table.put_item(Item={"productId": "42", "name": "Changed in the table", "price": 19})
+    second = reader.handler(s.event("get-product.json"), None)
+    assert second["headers"]["X-Cache-Source"] == "cache"  # served from Valkey, not the table
+    assert json.loads(second["body"])["name"] == "Espresso beans, 1 kg"
+    assert second["headers"]["Cache-Control"] == "public, max-age=60"
+    assert valkey.commands.count("AUTH") == 1  # the connection is reused
+    missing = reader.handler(s.event("get-product.json", **{'"42"': '"0"'}), None)
+    assert missing["statusCode"] == 404 and "max-age=10" in missing["headers"]["Cache-Control"]
+    down = load_handler(s.id, "ReadFunction", s.deployment, **{**cache, "CACHE_PORT": "1"})
+    fallback = down.handler(s.event("get-product.json"), None)  # no cache at all: still answers
+    assert fallback["headers"]["X-Cache-Source"] == "table"
+    assert json.loads(fallback["body"])["name"] == "Changed in the table"
+
+
+def test_cache_aside_invalidator_drops_both_copies_once(stack, valkey):
+    s = stack("patterns/cache-aside")
+    cloudfront = boto3.client("cloudfront")
+    distribution = cloudfront.create_distribution(
+        DistributionConfig={
+            "CallerReference": "cache-aside-test",
+            "Comment": "",
+            "Enabled": True,
+            "Origins": {
+                "Quantity": 1,
+                "Items": [
+                    {
+                        "Id": "api",
+                        "DomainName": "example.execute-api.us-east-1.amazonaws.com",
+                        "CustomOriginConfig": {
+                            "HTTPPort": 80,
+                            "HTTPSPort": 443,
+                            "OriginProtocolPolicy": "https-only",
+                        },
+                    }
+                ],
+            },
+            "DefaultCacheBehavior": {
+                "TargetOriginId": "api",
+                "ViewerProtocolPolicy": "redirect-to-https",
+                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+            },
+        }
+    )["Distribution"]["Id"]
+    valkey.data.update({"product:42": "{}", "product:7": "{}", "product:9": "{}"})
+    env = {"CACHE_HOST": "localhost", "CACHE_PORT": str(valkey.port)}
+    env.update(CACHE_NAME="products-cache", DISTRIBUTION_ID=distribution)
+    invalidator = load_handler(s.id, "InvalidateFunction", s.deployment, **env)
+    batch = s.event("stream-batch.json")
+    assert invalidator.handler(batch, None) == {"invalidated": ["42", "7"]}
+    assert set(valkey.data) == {"product:9"}  # the unchanged product stays cached
+    invalidator.handler(batch, None)  # the stream delivers the batch again
+    made = cloudfront.list_invalidations(DistributionId=distribution)["InvalidationList"]
+    batches = [
+        cloudfront.get_invalidation(DistributionId=distribution, Id=i["Id"])["Invalidation"][
+            "InvalidationBatch"
+        ]
+        for i in made["Items"]
+    ]
+    # CloudFront answers a repeated CallerReference with the first invalidation (moto does not
+    # emulate that): what the function controls is that the retry repeats the reference.
+    assert {b["CallerReference"] for b in batches} == {"111100000000000000003"}
+    assert sorted(batches[0]["Paths"]["Items"]) == ["/products/42", "/products/7"]
+    refused = load_handler(s.id, "InvalidateFunction", s.deployment, **{**env, "CACHE_NAME": "x"})
+    with pytest.raises(RuntimeError):  # a bad token fails the batch, so the stream retries it
+        refused.handler(batch, None)
+
+
+# --- throttling ---
+
+
+def test_throttling_intake_queues_then_sheds_load(stack):
+    s = stack("patterns/throttling")
+    sqs = boto3.client("sqs")
+    queue = s.deployment.environments["IntakeFunction"]["QUEUE_URL"]
+    sqs.purge_queue(QueueUrl=queue)
+    accepted = s.call("IntakeFunction", s.event("post-order.json"))
+    assert accepted["statusCode"] == 202
+    [message] = sqs.receive_message(QueueUrl=queue, VisibilityTimeout=0)["Messages"]
+    assert json.loads(message["Body"]) == {"orderId": "po-1001", "quantity": 3}
+    bad = s.call("IntakeFunction", {"body": '{"orderId": "po-9"}'})
+    assert bad["statusCode"] == 400
+    # With the template's threshold (1,000) one waiting order is fine; at a threshold of one,
+    # the same backlog makes the function shed the next order instead of queueing it.
+    assert s.call("IntakeFunction", s.event("post-order.json"))["statusCode"] == 202
+    busy = s.call("IntakeFunction", s.event("post-order.json"), MAX_BACKLOG="1")
+    assert busy["statusCode"] == 503
+    assert busy["headers"]["Retry-After"] == "30"
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessages"]
+    )["Attributes"]
+    assert attributes["ApproximateNumberOfMessages"] == "2"  # the shed order was not queued
+
+
+def test_throttling_worker_records_each_order_once(stack):
+    s = stack("patterns/throttling")
+    batch = s.event("sqs-batch.json")
+    assert s.call("WorkerFunction", batch) == {"batchItemFailures": [{"itemIdentifier": "m-3"}]}
+    assert s.call("WorkerFunction", batch) == {"batchItemFailures": [{"itemIdentifier": "m-3"}]}
+    items = s.table("OrdersTable").scan()["Items"]
+    assert [(i["orderId"], i["quantity"]) for i in items] == [("po-1001", 3)]
+
+
+# --- wait-for-callback ---
+
+
+def _sfn_calls(module) -> list[tuple[str, dict]]:
+    """Record the Step Functions calls a handler makes (moto accepts any task token and
+    keeps no trace of it, so the test listens on the handler's own client)."""
+    calls: list[tuple[str, dict]] = []
+    module.SFN.meta.events.register(
+        "provide-client-params.sfn.*",
+        lambda params, model, **_: calls.append((model.name, dict(params))),
+    )
+    return calls
+
+
+def test_wait_for_callback_notify_parks_the_token_and_emails_a_link(stack):
+    s = stack("patterns/wait-for-callback")
+    sqs, sns = boto3.client("sqs"), boto3.client("sns")
+    inbox = sqs.create_queue(QueueName="approver-inbox")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=inbox, AttributeNames=["QueueArn"])["Attributes"]
+    sns.subscribe(TopicArn=s["ApprovalTopic"], Protocol="sqs", Endpoint=arn["QueueArn"])
+    url = "https://decide.lambda-url.us-east-1.on.aws/"
+    sent = s.call("NotifyFunction", s.event("notify.json"), DECISION_URL=url)
+    decision_id = sent["decisionId"]
+    item = s.table("ApprovalsTable").get_item(Key={"id": f"decision#{decision_id}"})["Item"]
+    assert item["taskToken"] == s.event("notify.json")["taskToken"]
+    assert item["expenseId"] == "exp-17"
+    assert int(item["expiresAt"]) - time.time() == pytest.approx(259200, abs=60)  # three days
+    [message] = received(inbox)
+    assert f"{url}?id={decision_id}" in message["Message"]
+    assert item["taskToken"] not in message["Message"]  # the email never carries the token
+    again = s.call("NotifyFunction", s.event("notify.json"), DECISION_URL=url)
+    assert again["decisionId"] != decision_id  # a retried notification gets a new link
+
+
+def test_wait_for_callback_decision_answers_once(stack):
+    s = stack("patterns/wait-for-callback")
+    table = s.table("ApprovalsTable")
+    for decision_id, token in (("d-approve", "token-a"), ("d-reject", "token-r")):
+        table.put_item(
+            Item={
+                "id": f"decision#{decision_id}",
+                "taskToken": token,
+                "expenseId": "exp-17",
+                "summary": "ana asks for 420 (conference ticket)",
+                "expiresAt": int(time.time()) + 3600,
+            }
+        )
+    table.put_item(
+        Item={
+            "id": "decision#d-old",
+            "taskToken": "t",
+            "expenseId": "exp-1",
+            "summary": "x",
+            "expiresAt": int(time.time()) - 1,
+        }
+    )
+    decision = load_handler(s.id, "DecisionFunction", s.deployment)
+    calls = _sfn_calls(decision)
+    opened = decision.handler(s.event("open-link.json", DECISION_ID="d-approve"), None)
+    assert opened["statusCode"] == 200 and 'method="post"' in opened["body"]
+    assert "ana asks for 420" in opened["body"] and calls == []  # a GET decides nothing
+    approve = s.event("approve.json", DECISION_ID="d-approve")
+    assert decision.handler(approve, None)["statusCode"] == 200
+    assert [name for name, _ in calls] == ["SendTaskSuccess"]
+    assert calls[0][1]["taskToken"] == "token-a"
+    assert json.loads(calls[0][1]["output"])["approved"] is True
+    assert decision.handler(approve, None)["statusCode"] == 409  # a second click
+    assert len(calls) == 1
+    reject = s.event("approve.json", DECISION_ID="d-reject")
+    reject["body"], reject["isBase64Encoded"] = "action=reject", False
+    assert decision.handler(reject, None)["statusCode"] == 200
+    assert calls[1][0] == "SendTaskFailure" and calls[1][1]["error"] == "Rejected"
+    expired = decision.handler(s.event("approve.json", DECISION_ID="d-old"), None)
+    assert expired["statusCode"] == 404 and len(calls) == 2
+    stored = table.get_item(Key={"id": "decision#d-approve"})["Item"]
+    assert stored["decision"] == "approve"

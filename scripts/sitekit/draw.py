@@ -186,8 +186,18 @@ def _connect(source, target, attrs: dict) -> None:
     source >> diagrams.Edge(**attrs) >> target
 
 
-def step(number: int, source, target, caption: str, *, asynchronous: bool = False) -> None:
-    """Draw hop ``number`` of the main flow; ``caption`` explains it on the page."""
+def step(
+    number: int,
+    source,
+    target,
+    caption: str,
+    *,
+    asynchronous: bool = False,
+    constraint: bool = True,
+) -> None:
+    """Draw hop ``number`` of the main flow; ``caption`` explains it on the page.
+    ``constraint=False`` keeps a hop that points back up the flow (an invalidation, a
+    callback) from pulling its target after its source in the layout."""
     where = _caller_line()
     recording = _current()
     expected = len(recording.steps) + 1
@@ -211,6 +221,7 @@ def step(number: int, source, target, caption: str, *, asynchronous: bool = Fals
             "fontsize": str(STEP_FONT),
             "style": "dashed" if asynchronous else "solid",
             "class": f"step step-{number}",
+            **({} if constraint else {"constraint": "false"}),
         },
     )
 

@@ -160,6 +160,7 @@ def _deploy_into(client, template: Template, expanded: dict) -> Deployment:
     for kind in sorted(_unsupported({r["Type"] for r in resources.values()})):
         if not kind.startswith(SKIPPED_PREFIX):
             result.skipped[kind] = "moto's CloudFormation has no model for this type"
+    _placeholder_attributes(body, {n for n, r in resources.items() if r["Type"] in result.skipped})
     for name, resource in template.resources.items():
         uri = (resource.get("Properties") or {}).get("CodeUri")
         if resource["Type"] == "AWS::Serverless::Function" and isinstance(uri, str):
@@ -239,6 +240,26 @@ def _create(cloudformation, template: Template, body: dict, result: Deployment) 
                 )
                 resources[dependant]["Type"] = SKIPPED_PREFIX + kind.replace("::", "")
     raise AssertionError("unreachable")
+
+
+def _placeholder_attributes(value, skipped: set[str]):
+    """Replace, in place, each ``Fn::GetAtt`` of a resource moto cannot create with a string
+    naming it: moto fails the whole stack on such a GetAtt (a function's environment reading
+    a cache endpoint, say). The resource itself is still reported as skipped."""
+    if isinstance(value, dict):
+        items = list(value.items())
+    elif isinstance(value, list):
+        items = list(enumerate(value))
+    else:
+        return
+    for key, inner in items:
+        if isinstance(inner, dict) and set(inner) == {"Fn::GetAtt"}:
+            target = inner["Fn::GetAtt"]
+            name, attribute = target if isinstance(target, list) else target.split(".", 1)
+            if name in skipped:
+                value[key] = f"emulated-{name}-{attribute}"
+                continue
+        _placeholder_attributes(inner, skipped)
 
 
 def _describe(client, name: str, resource: dict, result: Deployment) -> None:
