@@ -584,6 +584,8 @@ def test_cqrs_commands_projection_and_visible_staleness(stack):
     assert [(o["orderId"], o["status"], o["itemCount"]) for o in fresh["orders"]] == [
         ("order-42", "CANCELLED", 4)
     ]
+
+
 # --- cache-aside ---
 
 
