@@ -213,15 +213,75 @@ def test_no_dangling_references(prepared, stack_id):
 def test_wildcard_policy_is_unsafe(broken):
     stack, text = broken
     bad = text.replace(
-        "        - DynamoDBWritePolicy:",
-        "        - Statement:\n            - Effect: Allow\n              Action: dynamodb:*\n"
-        '              Resource: "*"\n        - DynamoDBWritePolicy:',
+        "                Action: dynamodb:PutItem\n                Resource: !GetAtt OrdersTable.Arn",
+        '                Action: dynamodb:*\n                Resource: "*"',
+    )
+    stack.template.write_text(bad)
+    problems = safety.check(load(stack), prepare(stack).expanded)
+    line = _line_of(bad, "  OrderFunctionRole:")
+    assert any(p.startswith(f"{stack.rel}:{line}: IAM action 'dynamodb:*'") for p in problems)
+    assert any(p.startswith(f"{stack.rel}:{line}: IAM resource '*'") for p in problems)
+
+
+def test_function_on_sams_automatic_role_is_unsafe(broken):
+    """Without `Role:`, SAM gives the function a role with AWSLambdaBasicExecutionRole, whose
+    log actions reach every log group."""
+    stack, text = broken
+    bad = text.replace("      Role: !GetAtt OrderFunctionRole.Arn\n", "").replace(
+        "  OrderFunctionRole:", "  UnusedRole:"
     )
     stack.template.write_text(bad)
     problems = safety.check(load(stack), prepare(stack).expanded)
     line = _line_of(bad, "  OrderFunction:")
-    assert any(p.startswith(f"{stack.rel}:{line}: IAM action 'dynamodb:*'") for p in problems)
-    assert any(p.startswith(f"{stack.rel}:{line}: IAM resource '*'") for p in problems)
+    assert f"{stack.rel}:{line}: function without an explicit role" in "\n".join(problems)
+    assert any(
+        p.startswith(f"{stack.rel}:{line}: managed policy 'AWSLambdaBasicExecutionRole'")
+        for p in problems
+    )
+
+
+def test_role_logging_elsewhere_or_with_a_managed_policy_is_unsafe(broken):
+    stack, text = broken
+    bad = text.replace(
+        "Resource: !GetAtt OrderFunctionLogs.Arn", "Resource: !GetAtt OrdersApiAccessLogs.Arn"
+    ).replace(
+        "      Policies:\n        - PolicyName: order-function",
+        "      ManagedPolicyArns:\n"
+        '        - !Sub "arn:${AWS::Partition}:iam::aws:policy/service-role/'
+        'AWSLambdaBasicExecutionRole"\n'
+        "      Policies:\n        - PolicyName: order-function",
+    )
+    stack.template.write_text(bad)
+    problems = safety.check(load(stack), prepare(stack).expanded)
+    where = f"{stack.rel}:{_line_of(bad, '  OrderFunctionRole:')}: "
+    assert where + "a function's role attaches a managed policy: write it inline" in problems
+    assert any(
+        p.startswith(where + "managed policy 'AWSLambdaBasicExecutionRole' is not allowed")
+        for p in problems
+    )
+    assert any(
+        p.startswith(where + "logs:CreateLogStream, logs:PutLogEvents on something other than")
+        for p in problems
+    )
+    assert any(p.startswith(where + "the role cannot write its function's logs") for p in problems)
+
+
+def test_a_functions_role_is_part_of_its_node(broken):
+    """Only its role links the order function to the table once the environment variable is
+    gone; no node binds the role: the check follows the function's Role property. Point the
+    role elsewhere and the step loses its reference."""
+    stack, text = broken
+    assert "[OrderFunctionRole" not in text and ", OrderFunctionRole" not in text
+    unnamed = text.replace("TABLE_NAME: !Ref OrdersTable", "TABLE_NAME: orders")
+    stack.template.write_text(unnamed)
+    assert agreement.check(load(stack), prepare(stack).expanded) == []
+    bad = unnamed.replace(
+        "Resource: !GetAtt OrdersTable.Arn",
+        'Resource: !Sub "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/x"',
+    )
+    stack.template.write_text(bad)
+    problems = agreement.check(load(stack), prepare(stack).expanded)
+    assert any("-> Orders table" in p and "has no reference" in p for p in problems), problems
 
 
 def test_unencrypted_queue_and_public_bucket_are_unsafe(tmp_path):

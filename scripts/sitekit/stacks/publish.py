@@ -17,6 +17,7 @@ from pathlib import Path
 from sitekit import sources
 from sitekit.paths import DOCS, GENERATED, DiagramPaths, write_if_changed
 from sitekit.stacks import STACKS, StackError, StackPaths, stack_folders
+from sitekit.stacks.agreement import execution_roles
 from sitekit.stacks.template import Template, load
 
 SNIPPETS = GENERATED / "deploy"
@@ -57,7 +58,10 @@ def resource_table(template: Template) -> str:
     bound = template.metadata("Diagram", "Nodes") or {}
     nodes_of: dict[str, list[str]] = {}
     for label, ids in bound.items():
-        for logical_id in ids if isinstance(ids, list) else []:
+        ids = ids if isinstance(ids, list) else []
+        # A function's explicit role belongs to the function's node, bound there or not.
+        roles = {r for i in ids for r in execution_roles(template.resources, i)}
+        for logical_id in [*ids, *sorted(roles - set(ids))]:
             nodes_of.setdefault(logical_id, []).append(label)
     rows = [
         f"| `{name}` | `{resource['Type']}` | {_cell(', '.join(nodes_of.get(name, [])) or '-')} |"
