@@ -167,14 +167,22 @@ def test_undrawn_resource_and_unbound_node(broken):
 
 
 def test_step_without_a_reference(broken):
+    """Once the environment variable is gone, only the function's role links it to the table.
+    No node binds the role: the check follows the function's Role property. Take the table
+    out of the role and step 3 has no reference left."""
     stack, text = broken
-    bad = text.replace("          TABLE_NAME: !Ref OrdersTable\n", "          TABLE_NAME: orders\n")
-    bad = bad.replace(
-        "        - DynamoDBWritePolicy:\n            TableName: !Ref OrdersTable\n", "        []\n"
-    ).replace("      Policies:\n        []\n", "")
+    assert "[OrderFunctionRole" not in text and ", OrderFunctionRole" not in text
+    unnamed = text.replace(
+        "          TABLE_NAME: !Ref OrdersTable\n", "          TABLE_NAME: orders\n"
+    )
+    stack.template.write_text(unnamed)
+    assert agreement.check(load(stack), prepare(stack).expanded) == []
+    bad = unnamed.replace(
+        "Resource: !GetAtt OrdersTable.Arn",
+        'Resource: !Sub "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/x"',
+    )
     stack.template.write_text(bad)
-    template = load(stack)
-    problems = agreement.check(template, prepare(stack).expanded)
+    problems = agreement.check(load(stack), prepare(stack).expanded)
     line = _line_of(bad, "Order function: [OrderFunction]")
     assert any(
         p.startswith(f"{stack.rel}:{line}: step 3 (Order function -> Orders table")
@@ -264,24 +272,6 @@ def test_role_logging_elsewhere_or_with_a_managed_policy_is_unsafe(broken):
         for p in problems
     )
     assert any(p.startswith(where + "the role cannot write its function's logs") for p in problems)
-
-
-def test_a_functions_role_is_part_of_its_node(broken):
-    """Only its role links the order function to the table once the environment variable is
-    gone; no node binds the role: the check follows the function's Role property. Point the
-    role elsewhere and the step loses its reference."""
-    stack, text = broken
-    assert "[OrderFunctionRole" not in text and ", OrderFunctionRole" not in text
-    unnamed = text.replace("TABLE_NAME: !Ref OrdersTable", "TABLE_NAME: orders")
-    stack.template.write_text(unnamed)
-    assert agreement.check(load(stack), prepare(stack).expanded) == []
-    bad = unnamed.replace(
-        "Resource: !GetAtt OrdersTable.Arn",
-        'Resource: !Sub "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/x"',
-    )
-    stack.template.write_text(bad)
-    problems = agreement.check(load(stack), prepare(stack).expanded)
-    assert any("-> Orders table" in p and "has no reference" in p for p in problems), problems
 
 
 def test_unencrypted_queue_and_public_bucket_are_unsafe(tmp_path):

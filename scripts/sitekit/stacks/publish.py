@@ -91,9 +91,9 @@ def snippet(template: Template, heading: str | None) -> str:
         else ""
     )
     parts.append(
-        f"The stack in `{folder}/` (AWS SAM) creates these resources; the SAM "
-        f"transform adds the roles, permissions and API stages that go with them.{runtime}\n\n"
-        + resource_table(template)
+        f"The stack in `{folder}/` (AWS SAM) creates these resources; the SAM transform adds "
+        "the invoke permissions, API stages and state machine roles that go with them (each "
+        f"function's role is written in the template).{runtime}\n\n" + resource_table(template)
     )
     outside = template.metadata("Diagram", "Outside") or {}
     if outside:
@@ -106,6 +106,8 @@ def snippet(template: Template, heading: str | None) -> str:
         f"\n**While idle:** {deploy.get('Idle', 'not stated')} "
         f"**After `sam delete`:** {deploy.get('Leaves', 'not stated')}\n"
     )
+    if deploy.get("Simplified"):
+        parts.append(f"\n**Where the stack does less than the diagram:** {deploy['Simplified']}\n")
     if deploy.get("OpenApi"):
         parts.append(f"\n**Why the API has no authorizer:** {deploy['OpenApi']}\n")
     # The template loads when the reader opens its block (sitekit.sources): pages stay light.
