@@ -86,14 +86,15 @@ def snippet(template: Template, heading: str | None) -> str:
     functions = sum(r["Type"] == "AWS::Serverless::Function" for r in template.resources.values())
     runtime = (
         " Its functions run Python 3.14 (`python3.14`, the newest Python runtime on the "
-        "[Lambda runtimes][lambda-runtimes] page) on arm64 (Graviton) processors."
+        "[Lambda runtimes][lambda-runtimes] page) on arm64 (Graviton) processors, each with "
+        "its own role, written in the template, that may write only to its own log group."
         if functions
         else ""
     )
     parts.append(
         f"The stack in `{folder}/` (AWS SAM) creates these resources; the SAM transform adds "
-        "the invoke permissions, API stages and state machine roles that go with them (each "
-        f"function's role is written in the template).{runtime}\n\n" + resource_table(template)
+        f"the permissions, API stages and state machine roles that go with them.{runtime}\n\n"
+        + resource_table(template)
     )
     outside = template.metadata("Diagram", "Outside") or {}
     if outside:
