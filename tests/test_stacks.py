@@ -21,6 +21,7 @@ from sitekit.stacks.cli import missing_stacks, page_problems, prepare  # noqa: E
 from sitekit.stacks.lint import lint  # noqa: E402
 from sitekit.stacks.publish import stack_zip  # noqa: E402
 from sitekit.stacks.template import dangling_references, load  # noqa: E402
+from sitekit.stacks.transform import dependency_cycles  # noqa: E402
 
 # One pytest-xdist worker runs this module: lints, expands and deploys every stack once (session fixtures).
 pytestmark = pytest.mark.xdist_group("stacks")
@@ -216,6 +217,31 @@ def test_dangling_references_fail_the_check(broken):
 @pytest.mark.parametrize("stack_id", IDS)
 def test_no_dangling_references(prepared, stack_id):
     assert dangling_references(prepared[stack_id].template) == []
+
+
+@pytest.mark.parametrize("stack_id", IDS)
+def test_no_dependency_cycles(prepared, stack_id):
+    stack = prepared[stack_id]
+    assert dependency_cycles(stack.template, stack.expanded) == []
+
+
+def test_log_group_named_after_its_function_is_a_cycle(broken):
+    """The role names the log group, so a group named after the function closes a circle
+    (function -> role -> group -> function) that cfn-lint and moto both let through."""
+    stack, text = broken
+    bad = text.replace(
+        "LogGroupName: !Sub /aws/lambda/${AWS::StackName}/OrderFunction",
+        "LogGroupName: !Sub /aws/lambda/${OrderFunction}",
+    )
+    stack.template.write_text(bad)
+    prepared = prepare(stack)
+    assert dependency_cycles(prepared.template, prepared.expanded) == [
+        f"{stack.rel}:{_line_of(bad, '  OrderFunction:')}: dependency cycle between "
+        "OrderFunction, OrderFunctionLogs, OrderFunctionRole: CloudFormation cannot create any "
+        "of them first. A log group named after its function (/aws/lambda/${Function}) whose "
+        "role names that group is the usual one: name the group otherwise and set the "
+        "function's LoggingConfig: LogGroup"
+    ]
 
 
 def test_wildcard_policy_is_unsafe(broken):
