@@ -10,6 +10,7 @@ so ``make check`` imports the translator only when a template changed.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -48,8 +49,13 @@ def packaged(template: Template) -> dict:
     return data
 
 
+@functools.cache
+def _translator_version() -> str:
+    return importlib.metadata.version("aws-sam-translator")  # slow: read once, not per stack
+
+
 def _cache_key(template: Template) -> str:
-    version = importlib.metadata.version("aws-sam-translator")
+    version = _translator_version()
     digest = hashlib.sha256(f"{version}\n{CODE_BUCKET}\n{REGION}\n".encode())
     digest.update(template.text.encode("utf-8"))
     return digest.hexdigest()
