@@ -274,6 +274,21 @@ def test_function_on_sams_automatic_role_is_unsafe(broken):
     )
 
 
+def test_policies_beside_an_explicit_role_are_reported(broken):
+    stack, text = broken
+    bad = text.replace(
+        "      Role: !GetAtt OrderFunctionRole.Arn\n",
+        "      Role: !GetAtt OrderFunctionRole.Arn\n      Policies:\n"
+        "        - DynamoDBWritePolicy:\n            TableName: !Ref OrdersTable\n",
+    )
+    stack.template.write_text(bad)
+    problems = safety.check(load(stack), prepare(stack).expanded)
+    assert problems == [
+        f"{stack.rel}:{_line_of(bad, '  OrderFunction:')}: Policies on a function with an "
+        "explicit Role: SAM ignores them, so they grant nothing; write the statements in the role"
+    ]
+
+
 def test_role_logging_elsewhere_or_with_a_managed_policy_is_unsafe(broken):
     stack, text = broken
     bad = text.replace(

@@ -145,6 +145,15 @@ class _Checker:
             n for n, r in self.template.resources.items() if r.get("Type") == "AWS::IAM::Role"
         }
         groups = self.log_groups()
+        for name, resource in self.template.resources.items():
+            props = resource.get("Properties") or {}
+            if resource.get("Type") == "AWS::Serverless::Function" and "Role" in props:
+                if props.get("Policies"):
+                    self.report(
+                        name,
+                        "Policies on a function with an explicit Role: SAM ignores them, so "
+                        "they grant nothing; write the statements in the role",
+                    )
         for name, props in self.of_type(*FUNCTION_TYPES):
             roles = references(props.get("Role")) & set(self.resources)
             if not roles or not roles <= authored_roles:
