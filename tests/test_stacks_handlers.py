@@ -544,6 +544,30 @@ def test_circuit_breaker_opens_on_failure_and_short_circuits_while_open(stack):
     assert answer["status"] == "CHARGED" and "Call provider" in visited  # expired: closed again
 
 
+def test_map_reduce_workflow_maps_in_batches_and_reduces(stack):
+    """The Distributed Map lists the input prefix, batches 50 objects at a time, maps each
+    batch to a partial, and the reducer adds the partials up."""
+    s = stack("patterns/map-reduce")
+    s3 = boto3.client("s3")
+    inputs, intermediate = s.bucket("InputBucket"), s.bucket("IntermediateBucket")
+    for n in range(51):  # one more than a batch holds
+        s3.put_object(Bucket=inputs, Key=f"nightly/{n:02}.txt", Body=b"fox and hound and fox")
+    s3.put_object(Bucket=inputs, Key="elsewhere/skip.txt", Body=b"outside the prefix")
+
+    def partials() -> set[str]:
+        listed = s3.list_objects_v2(Bucket=intermediate, Prefix="partials/")
+        return {o["Key"] for o in listed.get("Contents", [])}
+
+    before = partials()
+    run = {"bucket": inputs, "prefix": "nightly/"}
+    answer, visited = _workflow(s, "CoordinatorWorkflow", run)
+    assert visited == ["Map batches", "Reduce"]
+    assert len(partials() - before) == 2  # 51 objects: a batch of 50 and a batch of 1
+    body = s3.get_object(Bucket=s.bucket("OutputBucket"), Key=answer["output"])["Body"].read()
+    assert json.loads(body) == {"fox": 102, "and": 102, "hound": 51}
+    assert answer["distinctWords"] == 3
+
+
 def test_state_machine_records_and_notifies(stack):
     s = stack("patterns/state-machine")
     _, visited = _workflow(s, "OrderWorkflow", s.event("order.json"))

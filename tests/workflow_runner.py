@@ -2,7 +2,9 @@
 
 moto stores state machines but does not run them, so the tests walk the definition from the
 template themselves: Task (Lambda invoke with the function's own handler, DynamoDB GetItem
-and PutItem and SNS Publish through boto3), Choice, Pass, Succeed and Fail. In the JSONPath
+and PutItem and SNS Publish through boto3), Choice, Pass, Succeed and Fail, and in the
+JSONPath flavour Map (inline or distributed, with an S3 listing as ItemReader and
+ItemBatcher; batches run one after the other). In the JSONPath
 flavour with Parameters, ResultSelector, ResultPath, OutputPath, Catch and the States.Format
 intrinsic; in the JSONata flavour (``QueryLanguage: JSONata``) with Arguments, Output, Assign,
 Condition and Catch, and the part of JSONata the stacks write (paths, variables, arithmetic,
@@ -112,9 +114,12 @@ def run(
                 state.get("Default"),
             )
             continue
-        elif kind == "Task":
+        elif kind in ("Task", "Map"):
             try:
-                result = _task(state, data, context, invoke, names)
+                if kind == "Map":
+                    result = _map(state, data, context, invoke, names, execution)
+                else:
+                    result = _task(state, data, context, invoke, names)
             except Exception as exc:  # noqa: BLE001 - a Catch decides, as in Step Functions
                 catch = next(
                     (c for c in state.get("Catch", []) if "States.ALL" in c["ErrorEquals"]), None
@@ -135,6 +140,37 @@ def run(
         if state.get("End"):
             return data, visited
         state_name = state["Next"]
+
+
+def _map(state: dict, data: Any, context: dict, invoke, names: dict[str, str], execution: str):
+    """A Map state, inline or distributed: its items (from an S3 listing with ItemReader, or
+    ItemsPath), in batches with ItemBatcher, each run through its ItemProcessor in turn.
+    Any failing item fails the Map (ToleratedFailurePercentage 0, the default)."""
+    reader = state.get("ItemReader")
+    if reader:
+        if not reader["Resource"].endswith(":s3:listObjectsV2"):
+            raise NotImplementedError(reader["Resource"])
+        listing = resolve(reader.get("Parameters", {}), data, context)
+        pages = boto3.client("s3").get_paginator("list_objects_v2").paginate(**listing)
+        items = [
+            {"Key": o["Key"], "Size": o["Size"], "ETag": o["ETag"]}
+            for page in pages
+            for o in page.get("Contents", [])
+        ]
+    else:
+        items = path_get(data, state.get("ItemsPath", "$"), context)
+    batcher = state.get("ItemBatcher")
+    if batcher:
+        size = batcher["MaxItemsPerBatch"]
+        batch_input = resolve(batcher.get("BatchInput", {}), data, context)
+        items = [
+            {"BatchInput": batch_input, "Items": items[i : i + size]}
+            for i in range(0, len(items), size)
+        ]
+    if state.get("ToleratedFailurePercentage", 0) or state.get("ToleratedFailureCount", 0):
+        raise NotImplementedError("tolerated failures in a Map state")
+    processor = state.get("ItemProcessor") or state["Iterator"]
+    return [run(processor, item, invoke, names, execution)[0] for item in items]
 
 
 def _matches(choice: dict, data: Any, context: dict) -> bool:
