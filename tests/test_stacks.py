@@ -21,6 +21,7 @@ from sitekit.stacks.cli import missing_stacks, page_problems, prepare  # noqa: E
 from sitekit.stacks.lint import lint  # noqa: E402
 from sitekit.stacks.publish import stack_zip  # noqa: E402
 from sitekit.stacks.template import dangling_references, load  # noqa: E402
+from sitekit.stacks.transform import dependency_cycles  # noqa: E402
 
 # One pytest-xdist worker runs this module: lints, expands and deploys every stack once (session fixtures).
 pytestmark = pytest.mark.xdist_group("stacks")
@@ -167,14 +168,22 @@ def test_undrawn_resource_and_unbound_node(broken):
 
 
 def test_step_without_a_reference(broken):
+    """Once the environment variable is gone, only the function's role links it to the table.
+    No node binds the role: the check follows the function's Role property. Take the table
+    out of the role and step 3 has no reference left."""
     stack, text = broken
-    bad = text.replace("          TABLE_NAME: !Ref OrdersTable\n", "          TABLE_NAME: orders\n")
-    bad = bad.replace(
-        "        - DynamoDBWritePolicy:\n            TableName: !Ref OrdersTable\n", "        []\n"
-    ).replace("      Policies:\n        []\n", "")
+    assert "[OrderFunctionRole" not in text and ", OrderFunctionRole" not in text
+    unnamed = text.replace(
+        "          TABLE_NAME: !Ref OrdersTable\n", "          TABLE_NAME: orders\n"
+    )
+    stack.template.write_text(unnamed)
+    assert agreement.check(load(stack), prepare(stack).expanded) == []
+    bad = unnamed.replace(
+        "Resource: !GetAtt OrdersTable.Arn",
+        'Resource: !Sub "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/x"',
+    )
     stack.template.write_text(bad)
-    template = load(stack)
-    problems = agreement.check(template, prepare(stack).expanded)
+    problems = agreement.check(load(stack), prepare(stack).expanded)
     line = _line_of(bad, "Order function: [OrderFunction]")
     assert any(
         p.startswith(f"{stack.rel}:{line}: step 3 (Order function -> Orders table")
@@ -210,18 +219,100 @@ def test_no_dangling_references(prepared, stack_id):
     assert dangling_references(prepared[stack_id].template) == []
 
 
+@pytest.mark.parametrize("stack_id", IDS)
+def test_no_dependency_cycles(prepared, stack_id):
+    stack = prepared[stack_id]
+    assert dependency_cycles(stack.template, stack.expanded) == []
+
+
+def test_log_group_named_after_its_function_is_a_cycle(broken):
+    """The role names the log group, so a group named after the function closes a circle
+    (function -> role -> group -> function) that cfn-lint and moto both let through."""
+    stack, text = broken
+    bad = text.replace(
+        "LogGroupName: !Sub /aws/lambda/${AWS::StackName}/OrderFunction",
+        "LogGroupName: !Sub /aws/lambda/${OrderFunction}",
+    )
+    stack.template.write_text(bad)
+    prepared = prepare(stack)
+    assert dependency_cycles(prepared.template, prepared.expanded) == [
+        f"{stack.rel}:{_line_of(bad, '  OrderFunction:')}: dependency cycle between "
+        "OrderFunction, OrderFunctionLogs, OrderFunctionRole: CloudFormation cannot create any "
+        "of them first. A log group named after its function (/aws/lambda/${Function}) whose "
+        "role names that group is the usual one: name the group otherwise and set the "
+        "function's LoggingConfig: LogGroup"
+    ]
+
+
 def test_wildcard_policy_is_unsafe(broken):
     stack, text = broken
     bad = text.replace(
-        "        - DynamoDBWritePolicy:",
-        "        - Statement:\n            - Effect: Allow\n              Action: dynamodb:*\n"
-        '              Resource: "*"\n        - DynamoDBWritePolicy:',
+        "                Action: dynamodb:PutItem\n                Resource: !GetAtt OrdersTable.Arn",
+        '                Action: dynamodb:*\n                Resource: "*"',
+    )
+    stack.template.write_text(bad)
+    problems = safety.check(load(stack), prepare(stack).expanded)
+    line = _line_of(bad, "  OrderFunctionRole:")
+    assert any(p.startswith(f"{stack.rel}:{line}: IAM action 'dynamodb:*'") for p in problems)
+    assert any(p.startswith(f"{stack.rel}:{line}: IAM resource '*'") for p in problems)
+
+
+def test_function_on_sams_automatic_role_is_unsafe(broken):
+    """Without `Role:`, SAM gives the function a role with AWSLambdaBasicExecutionRole, whose
+    log actions reach every log group."""
+    stack, text = broken
+    bad = text.replace("      Role: !GetAtt OrderFunctionRole.Arn\n", "").replace(
+        "  OrderFunctionRole:", "  UnusedRole:"
     )
     stack.template.write_text(bad)
     problems = safety.check(load(stack), prepare(stack).expanded)
     line = _line_of(bad, "  OrderFunction:")
-    assert any(p.startswith(f"{stack.rel}:{line}: IAM action 'dynamodb:*'") for p in problems)
-    assert any(p.startswith(f"{stack.rel}:{line}: IAM resource '*'") for p in problems)
+    assert f"{stack.rel}:{line}: function without an explicit role" in "\n".join(problems)
+    assert any(
+        p.startswith(f"{stack.rel}:{line}: managed policy 'AWSLambdaBasicExecutionRole'")
+        for p in problems
+    )
+
+
+def test_policies_beside_an_explicit_role_are_reported(broken):
+    stack, text = broken
+    bad = text.replace(
+        "      Role: !GetAtt OrderFunctionRole.Arn\n",
+        "      Role: !GetAtt OrderFunctionRole.Arn\n      Policies:\n"
+        "        - DynamoDBWritePolicy:\n            TableName: !Ref OrdersTable\n",
+    )
+    stack.template.write_text(bad)
+    problems = safety.check(load(stack), prepare(stack).expanded)
+    assert problems == [
+        f"{stack.rel}:{_line_of(bad, '  OrderFunction:')}: Policies on a function with an "
+        "explicit Role: SAM ignores them, so they grant nothing; write the statements in the role"
+    ]
+
+
+def test_role_logging_elsewhere_or_with_a_managed_policy_is_unsafe(broken):
+    stack, text = broken
+    bad = text.replace(
+        "Resource: !GetAtt OrderFunctionLogs.Arn", "Resource: !GetAtt OrdersApiAccessLogs.Arn"
+    ).replace(
+        "      Policies:\n        - PolicyName: order-function",
+        "      ManagedPolicyArns:\n"
+        '        - !Sub "arn:${AWS::Partition}:iam::aws:policy/service-role/'
+        'AWSLambdaBasicExecutionRole"\n'
+        "      Policies:\n        - PolicyName: order-function",
+    )
+    stack.template.write_text(bad)
+    problems = safety.check(load(stack), prepare(stack).expanded)
+    where = f"{stack.rel}:{_line_of(bad, '  OrderFunctionRole:')}: "
+    assert where + "a function's role attaches a managed policy: write it inline" in problems
+    assert any(
+        p.startswith(where + "managed policy 'AWSLambdaBasicExecutionRole' is not allowed")
+        for p in problems
+    )
+    assert any(
+        p.startswith(where + "logs:CreateLogStream, logs:PutLogEvents on something other than")
+        for p in problems
+    )
+    assert any(p.startswith(where + "the role cannot write its function's logs") for p in problems)
 
 
 def test_unencrypted_queue_and_public_bucket_are_unsafe(tmp_path):

@@ -13,6 +13,7 @@ import io
 import json
 import threading
 import time
+import urllib.parse
 
 import boto3
 import pytest
@@ -418,33 +419,86 @@ def test_map_reduce_counts_words(stack):
     assert counts["the"] == 4 and counts["dog"] == 2 and counts["end"] == 1
 
 
-def test_aggregator_merges_what_answers_in_time(stack):
+def local_lambda(s: Stack, functions: list[str]) -> str:
+    """A loopback stand-in for Lambda's Invoke API (POST /2015-03-31/functions/<name>/
+    invocations) that runs the stack's own handlers, since moto's Lambda needs Docker to run
+    code. A handler that raises answers as Lambda does: 200 with X-Amz-Function-Error."""
+    handlers = {s[f]: load_handler(s.id, f, s.deployment).handler for f in functions}
+
+    class Invoke(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the http.server API
+            target = urllib.parse.unquote(self.path.split("/functions/", 1)[1].split("/")[0])
+            payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
+            error = None
+            try:
+                answer = handlers[target.rsplit(":function:", 1)[-1]](payload, None)
+            except Exception as exc:  # noqa: BLE001 - reported as Lambda reports it
+                answer = {"errorType": type(exc).__name__, "errorMessage": str(exc)}
+                error = "Unhandled"
+            data = json.dumps(answer).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("X-Amz-Executed-Version", "$LATEST")
+            if error:
+                self.send_header("X-Amz-Function-Error", error)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Invoke)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def test_aggregator_merges_what_answers_in_time(stack, monkeypatch):
     s = stack("patterns/aggregator")
     assert s.call("CatalogFunction", {"productId": "42"})["name"] == "Espresso beans, 1 kg"
     assert s.call("InventoryFunction", {"productId": "42"}) == {"available": 17, "inStock": True}
+    # The aggregator's boto3 client invokes the two functions through a local Lambda endpoint
+    # (the standard AWS_ENDPOINT_URL_LAMBDA), which runs their handlers.
+    monkeypatch.setenv(
+        "AWS_ENDPOINT_URL_LAMBDA", local_lambda(s, ["CatalogFunction", "InventoryFunction"])
+    )
     pricing = local_server(200, {"price": 18.5})
     carrier = local_server(200, {"days": 2}, delay=3.0)  # misses the 2-second deadline
-    # moto's Lambda cannot run the catalog and inventory functions (no Docker): their
-    # invocations fail, and the aggregator must report them missing rather than fail.
-    page = s.call(
-        "AggregatorFunction",
-        s.event("product-page.json"),
-        PRICING_URL=pricing,
-        CARRIER_URL=carrier,
-    )
+    urls = {"PRICING_URL": pricing, "CARRIER_URL": carrier}
+    page = s.call("AggregatorFunction", s.event("product-page.json"), **urls)
     body = json.loads(page["body"])
+    assert page["statusCode"] == 200
+    assert body["catalog"]["name"] == "Espresso beans, 1 kg"
+    assert body["inventory"] == {"available": 17, "inStock": True}
     assert body["price"] == {"price": 18.5}
-    assert set(body["missing"]) == {"catalog", "inventory", "delivery"}
-    assert page["statusCode"] == 404  # no product details, no page
+    assert body["missing"] == ["delivery"]
+    # An unknown product: the catalog function fails, so there is no page to show.
+    unknown = s.call("AggregatorFunction", s.event("product-page.json", **{'"42"': '"99"'}), **urls)
+    body = json.loads(unknown["body"])
+    assert unknown["statusCode"] == 404
+    assert "catalog" in body["missing"] and body["inventory"] == {"available": 0, "inStock": False}
 
 
 # --- Whole workflows, walked from the template's own definition --------------------------------
 
 
-def _workflow(s: Stack, logical_id: str, data: dict):
-    definition = load(stack_paths(s.id)).resources[logical_id]["Properties"]["Definition"]
+def _workflow(s: Stack, logical_id: str, data: dict, **env: str):
+    """Walk the state machine's definition as written in the template; its
+    DefinitionSubstitutions become logical IDs, or a parameter's default value."""
+    template = load(stack_paths(s.id))
+    properties = template.resources[logical_id]["Properties"]
+    parameters = template.data.get("Parameters") or {}
+    substitutions = {}
+    for key, value in (properties.get("DefinitionSubstitutions") or {}).items():
+        target = value.get("Ref") or value.get("Fn::GetAtt", [""])[0]
+        default = (parameters.get(target) or {}).get("Default", target)
+        substitutions[key] = str(default)
     return run_workflow(
-        definition, data, lambda function, payload: s.call(function, payload), s.deployment.physical
+        properties["Definition"],
+        data,
+        lambda function, payload: s.call(function, payload, **env),
+        s.deployment.physical,
+        substitutions=substitutions,
     )
 
 
@@ -463,6 +517,55 @@ def test_saga_orchestration_compensates_in_reverse_when_stock_runs_out(stack):
     _, visited = _workflow(s, "OrderSaga", {**order, "orderId": "order-78", "quantity": 1})
     assert visited == ["Create order", "Charge payment", "Reserve stock", "Checkout complete"]
     assert stock.get_item(Key={"sku": "decaf-250g"})["Item"]["available"] == 0
+
+
+def test_circuit_breaker_opens_on_failure_and_short_circuits_while_open(stack):
+    """The JSONata workflow: closed -> the provider answers; failing -> the Catch opens the
+    circuit and falls back; open -> the next call falls back without calling the provider."""
+    s = stack("patterns/circuit-breaker")
+    table = s.table("CircuitStatusTable")
+    charge = s.event("charge.json")
+    working = local_server(200, {"chargeId": "ch_7"})
+    answer, visited = _workflow(s, "CircuitBreakerWorkflow", charge, PROVIDER_URL=working)
+    assert answer == {"status": "CHARGED", "provider": {"chargeId": "ch_7"}}
+    assert visited == ["Read circuit", "Circuit open?", "Call provider"]
+    assert "Item" not in table.get_item(Key={"serviceName": "payments"})
+    failing = local_server(503)
+    answer, visited = _workflow(s, "CircuitBreakerWorkflow", charge, PROVIDER_URL=failing)
+    assert answer == {"status": "FALLBACK", "serviceName": "payments"}
+    assert visited == ["Read circuit", "Circuit open?", "Call provider", "Open circuit", "Fallback"]
+    opened = int(table.get_item(Key={"serviceName": "payments"})["Item"]["expiresAt"])
+    assert time.time() + 290 < opened <= time.time() + 300  # OpenSeconds defaults to 300
+    answer, visited = _workflow(s, "CircuitBreakerWorkflow", charge, PROVIDER_URL=working)
+    assert answer == {"status": "FALLBACK", "serviceName": "payments"}
+    assert visited == ["Read circuit", "Circuit open?", "Fallback"]  # the provider is spared
+    table.put_item(Item={"serviceName": "payments", "expiresAt": int(time.time()) - 1})
+    answer, visited = _workflow(s, "CircuitBreakerWorkflow", charge, PROVIDER_URL=working)
+    assert answer["status"] == "CHARGED" and "Call provider" in visited  # expired: closed again
+
+
+def test_map_reduce_workflow_maps_in_batches_and_reduces(stack):
+    """The Distributed Map lists the input prefix, batches 50 objects at a time, maps each
+    batch to a partial, and the reducer adds the partials up."""
+    s = stack("patterns/map-reduce")
+    s3 = boto3.client("s3")
+    inputs, intermediate = s.bucket("InputBucket"), s.bucket("IntermediateBucket")
+    for n in range(51):  # one more than a batch holds
+        s3.put_object(Bucket=inputs, Key=f"nightly/{n:02}.txt", Body=b"fox and hound and fox")
+    s3.put_object(Bucket=inputs, Key="elsewhere/skip.txt", Body=b"outside the prefix")
+
+    def partials() -> set[str]:
+        listed = s3.list_objects_v2(Bucket=intermediate, Prefix="partials/")
+        return {o["Key"] for o in listed.get("Contents", [])}
+
+    before = partials()
+    run = {"bucket": inputs, "prefix": "nightly/"}
+    answer, visited = _workflow(s, "CoordinatorWorkflow", run)
+    assert visited == ["Map batches", "Reduce"]
+    assert len(partials() - before) == 2  # 51 objects: a batch of 50 and a batch of 1
+    body = s3.get_object(Bucket=s.bucket("OutputBucket"), Key=answer["output"])["Body"].read()
+    assert json.loads(body) == {"fox": 102, "and": 102, "hound": 51}
+    assert answer["distinctWords"] == 3
 
 
 def test_state_machine_records_and_notifies(stack):

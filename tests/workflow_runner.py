@@ -1,17 +1,26 @@
-"""Run a stack's Step Functions definition (JSONPath flavour) against its emulated resources.
+"""Run a stack's Step Functions definition against its emulated resources.
 
 moto stores state machines but does not run them, so the tests walk the definition from the
-template themselves: Task (Lambda invoke with the function's own handler, DynamoDB PutItem and
-SNS Publish through boto3), Choice, Pass, Succeed and Fail, with Parameters, ResultSelector,
-ResultPath, OutputPath, Catch and the States.Format intrinsic. Retries are not replayed: a
-Task that raises goes straight to its Catch, as it would after its last retry.
+template themselves: Task (Lambda invoke with the function's own handler, DynamoDB GetItem
+and PutItem and SNS Publish through boto3), Choice, Pass, Succeed and Fail, and in the
+JSONPath flavour Map (inline or distributed, with an S3 listing as ItemReader and
+ItemBatcher; batches run one after the other). In the JSONPath
+flavour with Parameters, ResultSelector, ResultPath, OutputPath, Catch and the States.Format
+intrinsic; in the JSONata flavour (``QueryLanguage: JSONata``) with Arguments, Output, Assign,
+Condition and Catch, and the part of JSONata the stacks write (paths, variables, arithmetic,
+comparisons, ``? :``, ``$exists``, ``$number``, ``$string``, ``$floor``, ``$millis``):
+anything else raises NotImplementedError rather than guess. ``DefinitionSubstitutions`` are
+applied first. Retries are not replayed: a Task that raises goes straight to its Catch, as it
+would after its last retry.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import math
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -74,10 +83,19 @@ def run(
     invoke: Callable[[str, dict], Any],
     names: dict[str, str],
     execution: str = "test-execution",
+    substitutions: dict[str, str] | None = None,
 ) -> tuple[dict, list[str]]:
     """Walk ``definition`` from its StartAt; returns the output and the states visited.
     ``invoke(logical_id, payload)`` runs a function; ``names`` maps logical IDs to physical
-    names for the service integrations."""
+    names for the service integrations; ``substitutions`` replace ``${Name}`` in the
+    definition (a logical ID, or a parameter's value)."""
+    if substitutions:
+        text = json.dumps(definition)
+        for key, value in substitutions.items():
+            text = text.replace("${" + key + "}", value)
+        definition = json.loads(text)
+    if definition.get("QueryLanguage") == "JSONata":
+        return _run_jsonata(definition, data, invoke, names)
     context = {"Execution": {"Name": execution}}
     state_name, visited = definition["StartAt"], []
     while True:
@@ -96,9 +114,12 @@ def run(
                 state.get("Default"),
             )
             continue
-        elif kind == "Task":
+        elif kind in ("Task", "Map"):
             try:
-                result = _task(state, data, context, invoke, names)
+                if kind == "Map":
+                    result = _map(state, data, context, invoke, names, execution)
+                else:
+                    result = _task(state, data, context, invoke, names)
             except Exception as exc:  # noqa: BLE001 - a Catch decides, as in Step Functions
                 catch = next(
                     (c for c in state.get("Catch", []) if "States.ALL" in c["ErrorEquals"]), None
@@ -119,6 +140,37 @@ def run(
         if state.get("End"):
             return data, visited
         state_name = state["Next"]
+
+
+def _map(state: dict, data: Any, context: dict, invoke, names: dict[str, str], execution: str):
+    """A Map state, inline or distributed: its items (from an S3 listing with ItemReader, or
+    ItemsPath), in batches with ItemBatcher, each run through its ItemProcessor in turn.
+    Any failing item fails the Map (ToleratedFailurePercentage 0, the default)."""
+    reader = state.get("ItemReader")
+    if reader:
+        if not reader["Resource"].endswith(":s3:listObjectsV2"):
+            raise NotImplementedError(reader["Resource"])
+        listing = resolve(reader.get("Parameters", {}), data, context)
+        pages = boto3.client("s3").get_paginator("list_objects_v2").paginate(**listing)
+        items = [
+            {"Key": o["Key"], "Size": o["Size"], "ETag": o["ETag"]}
+            for page in pages
+            for o in page.get("Contents", [])
+        ]
+    else:
+        items = path_get(data, state.get("ItemsPath", "$"), context)
+    batcher = state.get("ItemBatcher")
+    if batcher:
+        size = batcher["MaxItemsPerBatch"]
+        batch_input = resolve(batcher.get("BatchInput", {}), data, context)
+        items = [
+            {"BatchInput": batch_input, "Items": items[i : i + size]}
+            for i in range(0, len(items), size)
+        ]
+    if state.get("ToleratedFailurePercentage", 0) or state.get("ToleratedFailureCount", 0):
+        raise NotImplementedError("tolerated failures in a Map state")
+    processor = state.get("ItemProcessor") or state["Iterator"]
+    return [run(processor, item, invoke, names, execution)[0] for item in items]
 
 
 def _matches(choice: dict, data: Any, context: dict) -> bool:
@@ -156,3 +208,239 @@ def _task(state: dict, data: Any, context: dict, invoke, names: dict[str, str]) 
         topic = names[_logical(parameters["TopicArn"])]
         return boto3.client("sns").publish(TopicArn=topic, Message=resolved["Message"])
     raise NotImplementedError(resource)
+
+
+# --- JSONata ---------------------------------------------------------------------------------
+
+
+def _run_jsonata(
+    definition: dict, data: Any, invoke: Callable[[str, dict], Any], names: dict[str, str]
+) -> tuple[Any, list[str]]:
+    variables: dict[str, Any] = {}
+    state_name, visited = definition["StartAt"], []
+    while True:
+        visited.append(state_name)
+        state = definition["States"][state_name]
+        kind = state["Type"]
+        if state.get("QueryLanguage", "JSONata") != "JSONata":
+            raise NotImplementedError(f"{state_name}: a JSONPath state in a JSONata workflow")
+        scope = {**variables, "states": {"input": data}}
+        if kind == "Succeed":
+            return jsonata_template(state.get("Output", "{% $states.input %}"), scope), visited
+        if kind == "Fail":
+            raise WorkflowFailed(state.get("Error", ""), state.get("Cause", ""))
+        if kind == "Choice":
+            state_name = next(
+                (
+                    c["Next"]
+                    for c in state["Choices"]
+                    if jsonata_template(c["Condition"], scope) is True
+                ),
+                state.get("Default"),
+            )
+            continue
+        if kind == "Task":
+            arguments = jsonata_template(state.get("Arguments", {}), scope)
+            try:
+                result = _jsonata_task(state["Resource"], arguments, invoke, names)
+            except Exception as exc:  # noqa: BLE001 - a Catch decides, as in Step Functions
+                catch = next(
+                    (c for c in state.get("Catch", []) if "States.ALL" in c["ErrorEquals"]), None
+                )
+                if catch is None:
+                    raise
+                error = {"Error": type(exc).__name__, "Cause": str(exc)}
+                scope["states"]["errorOutput"] = error
+                variables.update(jsonata_template(catch.get("Assign", {}), scope))
+                data = jsonata_template(catch.get("Output", "{% $states.errorOutput %}"), scope)
+                state_name = catch["Next"]
+                continue
+            scope["states"]["result"] = result
+            default = "{% $states.result %}"
+        elif kind == "Pass":
+            default = "{% $states.input %}"
+        else:
+            raise NotImplementedError(f"state type {kind}")
+        # Assign and Output both see the state's input and result, not each other.
+        assigned = jsonata_template(state.get("Assign", {}), scope)
+        data = jsonata_template(state.get("Output", default), scope)
+        variables.update(assigned)
+        if state.get("End"):
+            return data, visited
+        state_name = state["Next"]
+
+
+def _jsonata_task(resource: str, arguments: dict, invoke, names: dict[str, str]) -> Any:
+    if resource.endswith(":lambda:invoke"):
+        return {"Payload": invoke(_logical(arguments["FunctionName"]), arguments["Payload"])}
+    table = names.get(_logical(arguments.get("TableName", "")))
+    if resource.endswith(":dynamodb:getItem"):
+        return boto3.client("dynamodb").get_item(TableName=table, Key=arguments["Key"])
+    if resource.endswith(":dynamodb:putItem"):
+        return boto3.client("dynamodb").put_item(TableName=table, Item=arguments["Item"])
+    raise NotImplementedError(resource)
+
+
+def jsonata_template(value: Any, scope: dict) -> Any:
+    """A JSONata state field: strings written ``{% expression %}`` are evaluated, the rest is
+    taken as written."""
+    if isinstance(value, str):
+        match = re.fullmatch(r"\{%(.*)%\}", value, flags=re.DOTALL)
+        return _Jsonata(match.group(1), scope).evaluate() if match else value
+    if isinstance(value, dict):
+        return {k: jsonata_template(v, scope) for k, v in value.items()}
+    if isinstance(value, list):
+        return [jsonata_template(v, scope) for v in value]
+    return value
+
+
+_TOKENS = re.compile(
+    r"""\s*(?:(?P<number>\d+(?:\.\d+)?)|(?P<string>"[^"]*"|'[^']*')|(?P<variable>\$\w*)"""
+    r"""|(?P<name>[A-Za-z_]\w*)|(?P<op>>=|<=|!=|[-+*/<>=?:().,]))"""
+)
+_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "exists": lambda x: x is not None,
+    "number": lambda x: None if x is None else _numeric(float(x)),
+    "string": lambda x: None if x is None else str(_numeric(x) if isinstance(x, float) else x),
+    "floor": lambda x: None if x is None else math.floor(x),
+    "millis": lambda: int(time.time() * 1000),
+}
+
+
+def _numeric(x: float) -> float | int:
+    return int(x) if float(x).is_integer() else x
+
+
+class _Jsonata:
+    """A recursive-descent evaluator for the JSONata the stacks write. ``None`` stands for
+    JSONata's undefined: a path into nothing, which comparisons treat as false."""
+
+    def __init__(self, text: str, scope: dict):
+        self.tokens: list[tuple[str, str]] = []
+        position, text = 0, text.strip()
+        while position < len(text):
+            match = _TOKENS.match(text, position)
+            if not match or match.end() == position:
+                raise NotImplementedError(f"JSONata: cannot read {text[position:]!r}")
+            self.tokens.append((match.lastgroup or "", match.group(match.lastgroup or 0)))
+            position = match.end()
+        self.at, self.scope = 0, scope
+
+    def evaluate(self) -> Any:
+        value = self.ternary()
+        if self.at != len(self.tokens):
+            raise NotImplementedError(f"JSONata: unexpected {self.tokens[self.at][1]!r}")
+        return value
+
+    def peek(self) -> str | None:
+        return self.tokens[self.at][1] if self.at < len(self.tokens) else None
+
+    def take(self, expected: str | None = None) -> tuple[str, str]:
+        token = self.tokens[self.at]
+        if expected is not None and token[1] != expected:
+            raise NotImplementedError(f"JSONata: expected {expected!r}, found {token[1]!r}")
+        self.at += 1
+        return token
+
+    def ternary(self) -> Any:
+        condition = self.logical()
+        if self.peek() != "?":
+            return condition
+        self.take("?")
+        yes = self.ternary()
+        self.take(":")
+        no = self.ternary()
+        return yes if condition is True or (condition not in (None, False, 0, "")) else no
+
+    def logical(self) -> Any:
+        value = self.comparison()
+        while self.peek() in ("and", "or"):
+            operator = self.take()[1]
+            other = self.comparison()
+            value = (bool(value) and bool(other)) if operator == "and" else bool(value or other)
+        return value
+
+    def comparison(self) -> Any:
+        value = self.additive()
+        operators = {
+            "=": lambda a, b: a == b,
+            "!=": lambda a, b: a != b,
+            "<": lambda a, b: a < b,
+            ">": lambda a, b: a > b,
+            "<=": lambda a, b: a <= b,
+            ">=": lambda a, b: a >= b,
+        }
+        if self.peek() in operators:
+            operator = operators[self.take()[1]]
+            other = self.additive()
+            return False if value is None or other is None else operator(value, other)
+        return value
+
+    def additive(self) -> Any:
+        value = self.multiplicative()
+        while self.peek() in ("+", "-"):
+            operator = self.take()[1]
+            other = self.multiplicative()
+            if value is None or other is None:
+                value = None
+            else:
+                value = value + other if operator == "+" else value - other
+        return value
+
+    def multiplicative(self) -> Any:
+        value = self.unary()
+        while self.peek() in ("*", "/"):
+            operator = self.take()[1]
+            other = self.unary()
+            if value is None or other is None:
+                value = None
+            else:
+                value = value * other if operator == "*" else value / other
+        return value
+
+    def unary(self) -> Any:
+        if self.peek() == "-":
+            self.take()
+            value = self.unary()
+            return None if value is None else -value
+        return self.path()
+
+    def path(self) -> Any:
+        value = self.primary()
+        while self.peek() == ".":
+            self.take(".")
+            kind, name = self.take()
+            if kind != "name":
+                raise NotImplementedError(f"JSONata: path step {name!r}")
+            if isinstance(value, list):
+                raise NotImplementedError("JSONata: a path through an array")
+            value = value.get(name) if isinstance(value, dict) else None
+        return value
+
+    def primary(self) -> Any:
+        kind, text = self.take()
+        if kind == "number":
+            return _numeric(float(text))
+        if kind == "string":
+            return text[1:-1]
+        if kind == "name" and text in ("true", "false", "null"):
+            return {"true": True, "false": False, "null": None}[text]
+        if kind == "op" and text == "(":
+            value = self.ternary()
+            self.take(")")
+            return value
+        if kind == "variable":
+            name = text[1:]
+            if self.peek() == "(":
+                self.take("(")
+                arguments = []
+                while self.peek() != ")":
+                    arguments.append(self.ternary())
+                    if self.peek() == ",":
+                        self.take(",")
+                self.take(")")
+                if name not in _FUNCTIONS:
+                    raise NotImplementedError(f"JSONata: function ${name}")
+                return _FUNCTIONS[name](*arguments)
+            return self.scope.get(name)
+        raise NotImplementedError(f"JSONata: {text!r}")

@@ -13,6 +13,10 @@ Every AWS node must be bound or listed under Outside (actors outside AWS may be 
 every bound ID must exist; every resource of a drawable type must be bound; and every numbered
 step between two bound nodes needs a reference between their resources after the SAM transform
 (an event source, integration, target, subscription, environment variable or IAM policy).
+
+A function's explicit execution role (``Role: !GetAtt XRole.Arn``) counts as part of the
+function without being bound: derived from the Role property, it cannot drift from the
+binding. Binding it to the function's node as well does no harm.
 """
 
 from __future__ import annotations
@@ -136,6 +140,17 @@ def references(value: Any) -> set[str]:
     return {f for f in found if not f.startswith("AWS::")}
 
 
+def execution_roles(resources: dict, function: str) -> set[str]:
+    """The template's own roles that a function runs with (its ``Role`` property): part of
+    the function, so a step its role grants (reading a queue, writing a table) is the
+    function's step, whether or not the role is also bound to the node."""
+    resource = resources.get(function) or {}
+    if resource.get("Type") not in ("AWS::Serverless::Function", "AWS::Lambda::Function"):
+        return set()
+    role = (resource.get("Properties") or {}).get("Role")
+    return {r for r in references(role) if (resources.get(r) or {}).get("Type") == "AWS::IAM::Role"}
+
+
 def linked_owners(expanded: dict, authored: list[str]) -> set[frozenset[str]]:
     """Pairs of authored resources joined by a reference in the expanded template."""
     pairs = set()
@@ -218,6 +233,7 @@ def check(template: Template, expanded: dict | None) -> list[str]:
     groups: dict[str, set[str]] = defaultdict(set)
     for label, ids in bound.items():
         groups[label].update(ids)
+        groups[label].update(i for f in ids for i in execution_roles(resources, f))
     pairs = linked_owners(expanded, list(resources))
     for step in steps:
         if step.source not in groups or step.target not in groups or step.source == step.target:

@@ -84,8 +84,8 @@ def page_problems(stack: StackPaths) -> list[str]:
 
 def check_problems() -> list[tuple[str, int, str]]:
     """What `make check` reports as (path, line, message): unreadable templates, failed
-    transforms, disagreements with the diagram, missing stacks and pages that do not show
-    their stack (lint and the emulated deployment run in `make stacks` and the tests)."""
+    transforms, dependency cycles, disagreements with the diagram, missing stacks and pages
+    that do not show their stack (lint and the emulated deployment run in `make stacks` and the tests)."""
     problems = missing_stacks()
     for stack in stack_folders():
         prepared = prepare(stack)
@@ -93,6 +93,8 @@ def check_problems() -> list[tuple[str, int, str]]:
         if prepared.template is not None:
             problems += template.dangling_references(prepared.template)
             problems += agreement.check(prepared.template, prepared.expanded)
+        if prepared.expanded is not None:
+            problems += transform.dependency_cycles(prepared.template, prepared.expanded)
     return [split(p) for p in problems]
 
 
@@ -135,6 +137,7 @@ def main(publish_only: bool = False, only: list[str] | None = None) -> int:
             found += template.dangling_references(prepared.template)
             found += agreement.check(prepared.template, prepared.expanded)
         if prepared.expanded is not None:
+            found += transform.dependency_cycles(prepared.template, prepared.expanded)
             found += safety.check(prepared.template, prepared.expanded)
             try:
                 result = deploy_into(client, prepared.template, prepared.expanded)

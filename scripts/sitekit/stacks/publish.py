@@ -17,6 +17,7 @@ from pathlib import Path
 from sitekit import sources
 from sitekit.paths import DOCS, GENERATED, DiagramPaths, write_if_changed
 from sitekit.stacks import STACKS, StackError, StackPaths, stack_folders
+from sitekit.stacks.agreement import execution_roles
 from sitekit.stacks.template import Template, load
 
 SNIPPETS = GENERATED / "deploy"
@@ -57,7 +58,10 @@ def resource_table(template: Template) -> str:
     bound = template.metadata("Diagram", "Nodes") or {}
     nodes_of: dict[str, list[str]] = {}
     for label, ids in bound.items():
-        for logical_id in ids if isinstance(ids, list) else []:
+        ids = ids if isinstance(ids, list) else []
+        # A function's explicit role belongs to the function's node, bound there or not.
+        roles = {r for i in ids for r in execution_roles(template.resources, i)}
+        for logical_id in [*ids, *sorted(roles - set(ids))]:
             nodes_of.setdefault(logical_id, []).append(label)
     rows = [
         f"| `{name}` | `{resource['Type']}` | {_cell(', '.join(nodes_of.get(name, [])) or '-')} |"
@@ -82,13 +86,14 @@ def snippet(template: Template, heading: str | None) -> str:
     functions = sum(r["Type"] == "AWS::Serverless::Function" for r in template.resources.values())
     runtime = (
         " Its functions run Python 3.14 (`python3.14`, the newest Python runtime on the "
-        "[Lambda runtimes][lambda-runtimes] page) on arm64 (Graviton) processors."
+        "[Lambda runtimes][lambda-runtimes] page) on arm64 (Graviton) processors, each with "
+        "its own role, written in the template, that may write only to its own log group."
         if functions
         else ""
     )
     parts.append(
-        f"The stack in `{folder}/` (AWS SAM) creates these resources; the SAM "
-        f"transform adds the roles, permissions and API stages that go with them.{runtime}\n\n"
+        f"The stack in `{folder}/` (AWS SAM) creates these resources; the SAM transform adds "
+        f"the permissions, API stages and state machine roles that go with them.{runtime}\n\n"
         + resource_table(template)
     )
     outside = template.metadata("Diagram", "Outside") or {}
@@ -102,6 +107,8 @@ def snippet(template: Template, heading: str | None) -> str:
         f"\n**While idle:** {deploy.get('Idle', 'not stated')} "
         f"**After `sam delete`:** {deploy.get('Leaves', 'not stated')}\n"
     )
+    if deploy.get("Simplified"):
+        parts.append(f"\n**Where the stack does less than the diagram:** {deploy['Simplified']}\n")
     if deploy.get("OpenApi"):
         parts.append(f"\n**Why the API has no authorizer:** {deploy['OpenApi']}\n")
     # The template loads when the reader opens its block (sitekit.sources): pages stay light.

@@ -2,7 +2,11 @@
 
 - IAM statements name their actions and resources: no ``*`` or ``service:*`` action, no
   NotAction/NotResource, and a ``*`` resource only for actions that accept no resource ARN.
-- Only the AWS managed policies in MANAGED_POLICIES (see why there).
+- No AWS managed policy, except one in MANAGED_POLICIES whose every action takes no resource
+  ARN (so its ``*`` is as narrow as IAM allows); a function's role has none at all.
+- Every function runs with its own explicit role (``Role: !GetAtt <Fn>Role.Arn``), not SAM's
+  automatic one (whose AWSLambdaBasicExecutionRole writes to every log group), and that role's
+  log statements name the function's own log group and nothing else.
 - No public bucket; buckets, queues, topics, tables and streams are encrypted.
 - Every function has a log group with a retention.
 - Every asynchronous consumer has somewhere for failures to go: an on-failure destination or
@@ -26,6 +30,7 @@ NO_RESOURCE_ACTIONS = {
     "xray:PutTelemetryRecords",
     "xray:GetSamplingRules",
     "xray:GetSamplingTargets",
+    "xray:GetSamplingStatisticSummaries",
     "cloudwatch:PutMetricData",
     "states:ListStateMachines",
     "sns:ListTopics",
@@ -39,12 +44,21 @@ NO_RESOURCE_ACTIONS = {
     "logs:DescribeResourcePolicies",
     "logs:DescribeLogGroups",
 }
-# AWS managed policies a stack may attach. SAM attaches AWSLambdaBasicExecutionRole to every
-# function role it creates (log writes; the policy is AWS's, so its "*" is not ours to narrow),
-# and AWSXrayWriteOnlyAccess with `Tracing: Active` (X-Ray actions take no resource ARN).
-# Poll-based consumers use explicit event source mappings with SAM's SQSPollerPolicy or
-# KinesisStreamReadPolicy, never the managed *ExecutionRole policies, which grant on "*".
-MANAGED_POLICIES = {"AWSLambdaBasicExecutionRole", "AWSXrayWriteOnlyAccess"}
+# AWS managed policies a stack may attach, with the actions each grants (copied from its page in
+# the AWS managed policy reference). SAM attaches AWSXrayWriteOnlyAccess to a state machine's
+# role with `Tracing: Enabled`; its five actions accept no resource ARN, so "*" is all IAM
+# allows. A function's role may attach none: write its X-Ray statement inline. Poll-based
+# consumers never use the managed *ExecutionRole policies, which grant on "*".
+MANAGED_POLICIES = {
+    "AWSXrayWriteOnlyAccess": {
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "xray:GetSamplingRules",
+        "xray:GetSamplingTargets",
+        "xray:GetSamplingStatisticSummaries",
+    },
+}
+FUNCTION_TYPES = ("AWS::Lambda::Function",)
 ASYNC_PRINCIPALS = {
     "s3.amazonaws.com",
     "sns.amazonaws.com",
@@ -106,11 +120,12 @@ class _Checker:
             for arn in props.get("ManagedPolicyArns", []) or []:
                 text = arn.get("Fn::Sub", "") if isinstance(arn, dict) else str(arn)
                 policy_name = str(text).rsplit("/", 1)[-1]
-                if not str(text).startswith("arn:") or policy_name not in MANAGED_POLICIES:
+                granted = MANAGED_POLICIES.get(policy_name, {"*"})
+                if not str(text).startswith("arn:") or not granted <= NO_RESOURCE_ACTIONS:
                     self.report(
                         name,
-                        f"managed policy {policy_name!r} is not allowed: grant named actions on "
-                        "named resources instead (SAM policy templates)",
+                        f"managed policy {policy_name!r} is not allowed: write an inline policy "
+                        "that names its actions and resources",
                     )
         for name, props in self.of_type("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
             self.statements(name, props.get("PolicyDocument"))
@@ -122,6 +137,83 @@ class _Checker:
                 principal = (statement or {}).get("Principal")
                 if statement.get("Effect") == "Allow" and principal in ("*", {"AWS": "*"}):
                     self.report(name, "a resource policy allows everyone ('*'): name the principal")
+
+    def function_roles(self) -> None:
+        """Each function runs with a role of its own, written in the template, that logs to
+        the function's own log group only and attaches no managed policy."""
+        authored_roles = {
+            n for n, r in self.template.resources.items() if r.get("Type") == "AWS::IAM::Role"
+        }
+        groups = self.log_groups()
+        for name, resource in self.template.resources.items():
+            props = resource.get("Properties") or {}
+            if resource.get("Type") == "AWS::Serverless::Function" and "Role" in props:
+                if props.get("Policies"):
+                    self.report(
+                        name,
+                        "Policies on a function with an explicit Role: SAM ignores them, so "
+                        "they grant nothing; write the statements in the role",
+                    )
+        for name, props in self.of_type(*FUNCTION_TYPES):
+            roles = references(props.get("Role")) & set(self.resources)
+            if not roles or not roles <= authored_roles:
+                self.report(
+                    name,
+                    "function without an explicit role: SAM's automatic role attaches "
+                    "AWSLambdaBasicExecutionRole (logs on '*'); add Role: !GetAtt "
+                    f"{owner(name, self.authored)}Role.Arn and an AWS::IAM::Role that logs to "
+                    "its own log group",
+                )
+                continue
+            own = set(groups.get(name, []))
+            for role in sorted(roles):
+                self.role_of(name, role, own)
+
+    def role_of(self, function: str, role: str, own: set[str]) -> None:
+        props = self.resources[role].get("Properties") or {}
+        if props.get("ManagedPolicyArns"):
+            self.report(role, "a function's role attaches a managed policy: write it inline")
+        granted: set[str] = set()
+        for policy in props.get("Policies", []) or []:
+            document = (policy or {}).get("PolicyDocument") or {}
+            for statement in _list(document.get("Statement", [])):
+                if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+                    continue
+                actions = {str(a) for a in _list(statement.get("Action", []))}
+                logs = {a for a in actions if a.startswith("logs:")} - NO_RESOURCE_ACTIONS
+                if not logs:
+                    continue
+                named = references(statement.get("Resource"))
+                plain = [r for r in _list(statement.get("Resource", [])) if isinstance(r, str)]
+                if plain or not named or not named <= own:
+                    self.report(
+                        role,
+                        f"{', '.join(sorted(logs))} on something other than the log group of "
+                        f"{owner(function, self.authored)} ({', '.join(sorted(own)) or 'none'}): "
+                        "name only !GetAtt <Fn>Logs.Arn",
+                    )
+                else:
+                    granted |= logs
+        missing = {"logs:CreateLogStream", "logs:PutLogEvents"} - granted
+        if own and missing:
+            self.report(
+                role,
+                f"the role cannot write its function's logs: allow {', '.join(sorted(missing))} "
+                "on !GetAtt <Fn>Logs.Arn",
+            )
+
+    def log_groups(self) -> dict[str, list[str]]:
+        """Each function's own log groups: named after it, or set in its LoggingConfig."""
+        groups = dict(self.of_type("AWS::Logs::LogGroup"))
+        return {
+            name: [
+                g
+                for g, group in groups.items()
+                if _refers(group.get("LogGroupName"), name)
+                or _refers((props.get("LoggingConfig") or {}).get("LogGroup"), g)
+            ]
+            for name, props in self.of_type(*FUNCTION_TYPES)
+        }
 
     # --- Encryption and public access -------------------------------------------------------
     def storage(self) -> None:
@@ -152,18 +244,12 @@ class _Checker:
     # --- Logs -------------------------------------------------------------------------------
     def logs(self) -> None:
         groups = dict(self.of_type("AWS::Logs::LogGroup"))
-        for name, props in self.of_type("AWS::Lambda::Function"):
-            named = [
-                g
-                for g, group in groups.items()
-                if _refers(group.get("LogGroupName"), name)
-                or _refers((props.get("LoggingConfig") or {}).get("LogGroup"), g)
-            ]
+        for name, named in self.log_groups().items():
             if not named:
                 self.report(
                     name,
-                    "function without its own log group: add an AWS::Logs::LogGroup named "
-                    "!Sub /aws/lambda/${Function} with RetentionInDays",
+                    "function without its own log group: add an AWS::Logs::LogGroup with "
+                    "RetentionInDays and set the function's LoggingConfig: LogGroup to it",
                 )
             for group in named:
                 if not groups[group].get("RetentionInDays"):
@@ -248,6 +334,7 @@ def check(template: Template, expanded: dict) -> list[str]:
     """Every broken safety rule in the expanded template, as ``path:line: message``."""
     checker = _Checker(template, expanded)
     checker.iam()
+    checker.function_roles()
     checker.storage()
     checker.logs()
     checker.async_failures()

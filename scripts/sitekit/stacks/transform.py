@@ -10,6 +10,7 @@ so ``make check`` imports the translator only when a template changed.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -48,8 +49,13 @@ def packaged(template: Template) -> dict:
     return data
 
 
+@functools.cache
+def _translator_version() -> str:
+    return importlib.metadata.version("aws-sam-translator")  # slow: read once, not per stack
+
+
 def _cache_key(template: Template) -> str:
-    version = importlib.metadata.version("aws-sam-translator")
+    version = _translator_version()
     digest = hashlib.sha256(f"{version}\n{CODE_BUCKET}\n{REGION}\n".encode())
     digest.update(template.text.encode("utf-8"))
     return digest.hexdigest()
@@ -103,3 +109,71 @@ def owner(logical_id: str, authored: list[str]) -> str:
         return logical_id
     prefixes = [a for a in authored if logical_id.startswith(a)]
     return max(prefixes, key=len) if prefixes else logical_id
+
+
+def dependency_cycles(template: Template, expanded: dict) -> list[str]:
+    """``path:line:`` for each set of resources that depend on each other in a circle, after
+    the transform (Ref, Fn::GetAtt, ${Name} in Fn::Sub, DependsOn). CloudFormation refuses such
+    a stack, but neither cfn-lint (inside SAM resources) nor moto notices."""
+    from sitekit.stacks.agreement import references
+
+    resources = expanded.get("Resources", {})
+    edges: dict[str, set[str]] = {}
+    for name, resource in resources.items():
+        body = {k: v for k, v in resource.items() if k != "DependsOn"}
+        depends = resource.get("DependsOn", [])
+        depends = [depends] if isinstance(depends, str) else list(depends)
+        edges[name] = (references(body) | set(depends)) & set(resources)
+    # Tarjan's strongly connected components, iteratively.
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+    counter = 0
+    for root in sorted(edges):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(edges[root])))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(edges[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1 or node in edges[node]:
+                    cycles.append(sorted(component))
+    authored = list(template.resources)
+    problems = []
+    for component in cycles:
+        owners = sorted({owner(c, authored) for c in component})
+        problems.append(
+            f"{template.where('Resources', owners[0])}: dependency cycle between "
+            f"{', '.join(component)}: CloudFormation cannot create any of them first. A log "
+            "group named after its function (/aws/lambda/${Function}) whose role names that "
+            "group is the usual one: name the group otherwise and set the function's "
+            "LoggingConfig: LogGroup"
+        )
+    return problems
