@@ -66,6 +66,9 @@ QUERIES = {
     "feature by feature cut-over with a facade": "patterns/strangler-fig/",
     "who is responsible for what in SaaS": "service-models/",
     "per-team subdomains with base path mappings": "patterns/hosting-microservices/",
+    # eventbridge-pipes
+    "replace a glue function between a queue and a workflow": "patterns/eventbridge-pipes/",
+    "enrichment and input template FIRE_AND_FORGET": "patterns/eventbridge-pipes/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

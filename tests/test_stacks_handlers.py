@@ -484,3 +484,25 @@ def test_state_machine_records_and_notifies(stack):
         _workflow(s, "OrderWorkflow", s.event("declined-order.json"))
     assert failed.value.error == "OrderNotPaid"
     assert orders.get_item(Key={"orderId": "order-43"})["Item"]["status"] == "FAILED"
+
+
+# --- eventbridge-pipes ---
+
+
+def test_eventbridge_pipes_enrichment_adds_the_customer(stack):
+    s = stack("patterns/eventbridge-pipes")
+    customer = s.event("customer.json")
+    s.table("CustomersTable").put_item(Item={k: v["S"] for k, v in customer.items()})
+    batch = s.event("pipe-batch.json")
+    enriched = s.call("EnrichFunction", batch)
+    assert [o["orderId"] for o in enriched] == ["order-42", "order-43"]
+    assert enriched[0]["customer"] == {
+        "customerId": "cust-7",
+        "tier": "gold",
+        "email": "ana@example.com",
+    }
+    assert s.call("EnrichFunction", batch) == enriched  # a redelivered batch, same answer
+    handler = load_handler(s.id, "EnrichFunction", s.deployment)
+    stranger = s.event("pipe-batch.json", **{"cust-7": "cust-0"})
+    with pytest.raises(handler.UnknownCustomer):  # fails the batch: retried, then the DLQ
+        handler.handler(stranger, None)
