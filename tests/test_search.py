@@ -69,6 +69,9 @@ QUERIES = {
     # eventbridge-pipes
     "replace a glue function between a queue and a workflow": "patterns/eventbridge-pipes/",
     "enrichment and input template FIRE_AND_FORGET": "patterns/eventbridge-pipes/",
+    # webhook-receiver
+    "verify the HMAC signature of incoming callbacks": "patterns/webhook-receiver/",
+    "stop replayed requests with a delivery ID and timestamp": "patterns/webhook-receiver/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

@@ -506,3 +506,60 @@ def test_eventbridge_pipes_enrichment_adds_the_customer(stack):
     stranger = s.event("pipe-batch.json", **{"cust-7": "cust-0"})
     with pytest.raises(handler.UnknownCustomer):  # fails the batch: retried, then the DLQ
         handler.handler(stranger, None)
+
+
+# --- webhook-receiver ---
+
+
+def _signed(s: Stack, secret: str, delivery: str, stamp: int, key: str | None = None) -> dict:
+    import base64
+    import hashlib
+    import hmac
+
+    body = s.event("function-url-request.json")["body"]
+    signed = f"{delivery}.{stamp}.{body}".encode()
+    digest = hmac.new((key or secret).encode(), signed, hashlib.sha256)
+    return s.event(
+        "function-url-request.json",
+        **{
+            "REPLACE-DELIVERY-ID": delivery,
+            "REPLACE-TIMESTAMP": str(stamp),
+            "REPLACE-SIGNATURE": base64.b64encode(digest.digest()).decode(),
+        },
+    )
+
+
+def test_webhook_receiver_verifies_deduplicates_and_queues(stack):
+    s = stack("patterns/webhook-receiver")
+    # moto cannot create AWS::SecretsManager::Secret from a template: make the stack's secret.
+    secret = "shared-with-the-provider-0123456789"
+    arn = boto3.client("secretsmanager").create_secret(Name="signing", SecretString=secret)["ARN"]
+
+    def call(event):
+        return s.call("ReceiverFunction", event, SIGNING_SECRET_ARN=arn)["statusCode"]
+
+    now = int(time.time())
+    assert call(_signed(s, secret, "evt_1", now)) == 202
+    assert call(_signed(s, secret, "evt_1", now)) == 200  # a replay or a provider retry
+    assert call(_signed(s, secret, "evt_2", now, key="guessed")) == 401  # forged
+    assert call(_signed(s, secret, "evt_3", now - 600)) == 401  # a stale, captured request
+    tampered = _signed(s, secret, "evt_4", now)
+    tampered["body"] = tampered["body"].replace("37.5", "3750")
+    assert call(tampered) == 401
+    queued = boto3.client("sqs").receive_message(
+        QueueUrl=s["EventsQueue"], MaxNumberOfMessages=10, MessageAttributeNames=["All"]
+    )["Messages"]
+    assert [m["MessageAttributes"]["deliveryId"]["StringValue"] for m in queued] == ["evt_1"]
+    assert json.loads(queued[0]["Body"])["data"]["paymentId"] == "pay_42"
+    recorded = s.table("DeliveriesTable").scan()["Items"]
+    assert [i["deliveryId"] for i in recorded] == ["evt_1"]
+    assert recorded[0]["expiresAt"] - recorded[0]["receivedAt"] == 7 * 86400
+
+
+def test_webhook_worker_keeps_the_newest_state(stack):
+    s = stack("patterns/webhook-receiver")
+    batch = s.event("sqs-batch.json")  # the refund arrives before the older success
+    assert s.call("WorkerFunction", batch) == {"batchItemFailures": [{"itemIdentifier": "m-3"}]}
+    assert s.call("WorkerFunction", batch)["batchItemFailures"] == [{"itemIdentifier": "m-3"}]
+    payment = s.table("PaymentsTable").get_item(Key={"paymentId": "pay_42"})["Item"]
+    assert payment["status"] == "REFUNDED" and payment["updatedAt"] == 1764496900
