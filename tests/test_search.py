@@ -72,6 +72,9 @@ QUERIES = {
     # webhook-receiver
     "verify the HMAC signature of incoming callbacks": "patterns/webhook-receiver/",
     "stop replayed requests with a delivery ID and timestamp": "patterns/webhook-receiver/",
+    # scheduled-jobs
+    "replace a cron server with a nightly job in local time": "patterns/scheduled-jobs/",
+    "one-time reminder with ActionAfterCompletion and daylight saving": "patterns/scheduled-jobs/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

@@ -563,3 +563,51 @@ def test_webhook_worker_keeps_the_newest_state(stack):
     assert s.call("WorkerFunction", batch)["batchItemFailures"] == [{"itemIdentifier": "m-3"}]
     payment = s.table("PaymentsTable").get_item(Key={"paymentId": "pay_42"})["Item"]
     assert payment["status"] == "REFUNDED" and payment["updatedAt"] == 1764496900
+
+
+# --- scheduled-jobs ---
+
+
+def test_scheduled_jobs_creates_one_reminder_in_local_time(stack):
+    s = stack("patterns/scheduled-jobs")
+    scheduler = boto3.client("scheduler")
+    # moto cannot create AWS::Scheduler::ScheduleGroup from a template: make the stack's group.
+    group = "scheduled-jobs-reminders"
+    scheduler.create_schedule_group(Name=group)
+
+    def plan(event):
+        return s.call("SchedulingFunction", event, SCHEDULE_GROUP=group)
+
+    request = s.event("schedule-reminder.json")
+    assert plan(request) == {
+        "status": "SCHEDULED",
+        "schedule": "reminder-res-42",
+        "at": "2030-12-23T19:30:00",
+    }
+    assert plan(request)["status"] == "ALREADY_SCHEDULED"  # a retried request: one reminder
+    made = scheduler.get_schedule(Name="reminder-res-42", GroupName=group)
+    assert made["ScheduleExpression"] == "at(2030-12-23T19:30:00)"
+    assert made["ScheduleExpressionTimezone"] == "Europe/Berlin"
+    assert made["ActionAfterCompletion"] == "DELETE"
+    env = s.deployment.environments["SchedulingFunction"]
+    assert made["Target"]["Arn"] == env["REMINDER_FUNCTION_ARN"]
+    assert made["Target"]["DeadLetterConfig"]["Arn"] == env["FAILED_JOBS_QUEUE_ARN"]
+    assert json.loads(made["Target"]["Input"]) == {"reservationId": "res-42"}
+    past = {**request, "reservationId": "res-1", "startsAt": "2020-01-01T12:00:00"}
+    assert plan(past)["status"] == "TOO_LATE"
+    assert plan({**request, "timeZone": "Mars/Olympus"})["status"] == "REJECTED"
+    names = [x["Name"] for x in scheduler.list_schedules(GroupName=group)["Schedules"]]
+    assert names == ["reminder-res-42"]
+
+
+def test_scheduled_jobs_reminder_is_sent_once_and_never_when_cancelled(stack):
+    s = stack("patterns/scheduled-jobs")
+    table = s.table("ReservationsTable")
+    table.put_item(Item={k: v["S"] for k, v in s.event("reservation.json").items()})
+    table.put_item(Item={"reservationId": "res-43", "status": "CANCELLED"})
+    assert s.call("ReminderFunction", s.event("reminder-due.json"))["status"] == "SENT"
+    assert s.call("ReminderFunction", s.event("reminder-due.json"))["status"] == "ALREADY_SENT"
+    assert s.call("ReminderFunction", {"reservationId": "res-43"})["status"] == "SKIPPED"
+    assert s.call("ReminderFunction", {"reservationId": "res-0"})["status"] == "SKIPPED"
+    assert "reminderSentAt" in table.get_item(Key={"reservationId": "res-42"})["Item"]
+    assert "reminderSentAt" not in table.get_item(Key={"reservationId": "res-43"})["Item"]
