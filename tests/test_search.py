@@ -66,7 +66,6 @@ QUERIES = {
     "feature by feature cut-over with a facade": "patterns/strangler-fig/",
     "who is responsible for what in SaaS": "service-models/",
     "per-team subdomains with base path mappings": "patterns/hosting-microservices/",
-<<<<<<< HEAD
     # ordered-processing
     "MessageGroupId and deduplication ID on a FIFO queue": "patterns/ordered-processing/",
     "keep messages in sequence per customer": "patterns/ordered-processing/",
@@ -76,7 +75,6 @@ QUERIES = {
     # cqrs
     "separate read model and write model": "patterns/cqrs/",
     "read your own writes with a stale view": "patterns/cqrs/",
-=======
     # cache-aside
     "invalidate cached copies when an item changes": "patterns/cache-aside/",
     "Valkey in front of DynamoDB with a TTL": "patterns/cache-aside/",
@@ -86,7 +84,15 @@ QUERIES = {
     # wait-for-callback
     "pause a workflow until a manager approves": "patterns/wait-for-callback/",
     "SendTaskSuccess from an email link": "patterns/wait-for-callback/",
->>>>>>> patterns-e
+    # eventbridge-pipes
+    "replace a glue function between a queue and a workflow": "patterns/eventbridge-pipes/",
+    "enrichment and input template FIRE_AND_FORGET": "patterns/eventbridge-pipes/",
+    # webhook-receiver
+    "verify the HMAC signature of incoming callbacks": "patterns/webhook-receiver/",
+    "stop replayed requests with a delivery ID and timestamp": "patterns/webhook-receiver/",
+    # scheduled-jobs
+    "replace a cron server with a nightly job in local time": "patterns/scheduled-jobs/",
+    "one-time reminder with ActionAfterCompletion and daylight saving": "patterns/scheduled-jobs/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

@@ -983,3 +983,130 @@ def test_wait_for_callback_decision_answers_once(stack):
     assert expired["statusCode"] == 404 and len(calls) == 2
     stored = table.get_item(Key={"id": "decision#d-approve"})["Item"]
     assert stored["decision"] == "approve"
+
+
+# --- eventbridge-pipes ---
+
+
+def test_eventbridge_pipes_enrichment_adds_the_customer(stack):
+    s = stack("patterns/eventbridge-pipes")
+    customer = s.event("customer.json")
+    s.table("CustomersTable").put_item(Item={k: v["S"] for k, v in customer.items()})
+    batch = s.event("pipe-batch.json")
+    enriched = s.call("EnrichFunction", batch)
+    assert [o["orderId"] for o in enriched] == ["order-42", "order-43"]
+    assert enriched[0]["customer"] == {
+        "customerId": "cust-7",
+        "tier": "gold",
+        "email": "ana@example.com",
+    }
+    assert s.call("EnrichFunction", batch) == enriched  # a redelivered batch, same answer
+    handler = load_handler(s.id, "EnrichFunction", s.deployment)
+    stranger = s.event("pipe-batch.json", **{"cust-7": "cust-0"})
+    with pytest.raises(handler.UnknownCustomer):  # fails the batch: retried, then the DLQ
+        handler.handler(stranger, None)
+
+
+# --- webhook-receiver ---
+
+
+def _signed(s: Stack, secret: str, delivery: str, stamp: int, key: str | None = None) -> dict:
+    import base64
+    import hashlib
+    import hmac
+
+    body = s.event("function-url-request.json")["body"]
+    signed = f"{delivery}.{stamp}.{body}".encode()
+    digest = hmac.new((key or secret).encode(), signed, hashlib.sha256)
+    return s.event(
+        "function-url-request.json",
+        **{
+            "REPLACE-DELIVERY-ID": delivery,
+            "REPLACE-TIMESTAMP": str(stamp),
+            "REPLACE-SIGNATURE": base64.b64encode(digest.digest()).decode(),
+        },
+    )
+
+
+def test_webhook_receiver_verifies_deduplicates_and_queues(stack):
+    s = stack("patterns/webhook-receiver")
+    # moto cannot create AWS::SecretsManager::Secret from a template: make the stack's secret.
+    secret = "shared-with-the-provider-0123456789"
+    arn = boto3.client("secretsmanager").create_secret(Name="signing", SecretString=secret)["ARN"]
+
+    def call(event):
+        return s.call("ReceiverFunction", event, SIGNING_SECRET_ARN=arn)["statusCode"]
+
+    now = int(time.time())
+    assert call(_signed(s, secret, "evt_1", now)) == 202
+    assert call(_signed(s, secret, "evt_1", now)) == 200  # a replay or a provider retry
+    assert call(_signed(s, secret, "evt_2", now, key="guessed")) == 401  # forged
+    assert call(_signed(s, secret, "evt_3", now - 600)) == 401  # a stale, captured request
+    tampered = _signed(s, secret, "evt_4", now)
+    tampered["body"] = tampered["body"].replace("37.5", "3750")
+    assert call(tampered) == 401
+    queued = boto3.client("sqs").receive_message(
+        QueueUrl=s["EventsQueue"], MaxNumberOfMessages=10, MessageAttributeNames=["All"]
+    )["Messages"]
+    assert [m["MessageAttributes"]["deliveryId"]["StringValue"] for m in queued] == ["evt_1"]
+    assert json.loads(queued[0]["Body"])["data"]["paymentId"] == "pay_42"
+    recorded = s.table("DeliveriesTable").scan()["Items"]
+    assert [i["deliveryId"] for i in recorded] == ["evt_1"]
+    assert recorded[0]["expiresAt"] - recorded[0]["receivedAt"] == 7 * 86400
+
+
+def test_webhook_worker_keeps_the_newest_state(stack):
+    s = stack("patterns/webhook-receiver")
+    batch = s.event("sqs-batch.json")  # the refund arrives before the older success
+    assert s.call("WorkerFunction", batch) == {"batchItemFailures": [{"itemIdentifier": "m-3"}]}
+    assert s.call("WorkerFunction", batch)["batchItemFailures"] == [{"itemIdentifier": "m-3"}]
+    payment = s.table("PaymentsTable").get_item(Key={"paymentId": "pay_42"})["Item"]
+    assert payment["status"] == "REFUNDED" and payment["updatedAt"] == 1764496900
+
+
+# --- scheduled-jobs ---
+
+
+def test_scheduled_jobs_creates_one_reminder_in_local_time(stack):
+    s = stack("patterns/scheduled-jobs")
+    scheduler = boto3.client("scheduler")
+    # moto cannot create AWS::Scheduler::ScheduleGroup from a template: make the stack's group.
+    group = "scheduled-jobs-reminders"
+    scheduler.create_schedule_group(Name=group)
+
+    def plan(event):
+        return s.call("SchedulingFunction", event, SCHEDULE_GROUP=group)
+
+    request = s.event("schedule-reminder.json")
+    assert plan(request) == {
+        "status": "SCHEDULED",
+        "schedule": "reminder-res-42",
+        "at": "2030-12-23T19:30:00",
+    }
+    assert plan(request)["status"] == "ALREADY_SCHEDULED"  # a retried request: one reminder
+    made = scheduler.get_schedule(Name="reminder-res-42", GroupName=group)
+    assert made["ScheduleExpression"] == "at(2030-12-23T19:30:00)"
+    assert made["ScheduleExpressionTimezone"] == "Europe/Berlin"
+    assert made["ActionAfterCompletion"] == "DELETE"
+    env = s.deployment.environments["SchedulingFunction"]
+    assert made["Target"]["Arn"] == env["REMINDER_FUNCTION_ARN"]
+    assert made["Target"]["DeadLetterConfig"]["Arn"] == env["FAILED_JOBS_QUEUE_ARN"]
+    assert json.loads(made["Target"]["Input"]) == {"reservationId": "res-42"}
+    past = {**request, "reservationId": "res-1", "startsAt": "2020-01-01T12:00:00"}
+    assert plan(past)["status"] == "TOO_LATE"
+    assert plan({**request, "timeZone": "Mars/Olympus"})["status"] == "REJECTED"
+    names = [x["Name"] for x in scheduler.list_schedules(GroupName=group)["Schedules"]]
+    assert names == ["reminder-res-42"]
+
+
+def test_scheduled_jobs_reminder_is_sent_once_and_never_when_cancelled(stack):
+    s = stack("patterns/scheduled-jobs")
+    table = s.table("ReservationsTable")
+    table.put_item(Item={k: v["S"] for k, v in s.event("reservation.json").items()})
+    table.put_item(Item={"reservationId": "res-43", "status": "CANCELLED"})
+    assert s.call("ReminderFunction", s.event("reminder-due.json"))["status"] == "SENT"
+    assert s.call("ReminderFunction", s.event("reminder-due.json"))["status"] == "ALREADY_SENT"
+    assert s.call("ReminderFunction", {"reservationId": "res-43"})["status"] == "SKIPPED"
+    assert s.call("ReminderFunction", {"reservationId": "res-0"})["status"] == "SKIPPED"
+    assert "reminderSentAt" in table.get_item(Key={"reservationId": "res-42"})["Item"]
+    assert "reminderSentAt" not in table.get_item(Key={"reservationId": "res-43"})["Item"]
