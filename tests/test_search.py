@@ -66,6 +66,9 @@ QUERIES = {
     "feature by feature cut-over with a facade": "patterns/strangler-fig/",
     "who is responsible for what in SaaS": "service-models/",
     "per-team subdomains with base path mappings": "patterns/hosting-microservices/",
+    # safe-deployments
+    "canary release of a Lambda function with automatic rollback": "patterns/safe-deployments/",
+    "PreTraffic hook and Canary10Percent5Minutes": "patterns/safe-deployments/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

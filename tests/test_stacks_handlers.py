@@ -484,3 +484,109 @@ def test_state_machine_records_and_notifies(stack):
         _workflow(s, "OrderWorkflow", s.event("declined-order.json"))
     assert failed.value.error == "OrderNotPaid"
     assert orders.get_item(Key={"orderId": "order-43"})["Item"]["status"] == "FAILED"
+
+
+# --- safe-deployments ---
+
+
+def _deployment_services(s: Stack, order_handler, live_version: str):
+    """A loopback stand-in for the two APIs the hooks call that moto lacks or cannot run:
+    CodeDeploy's GetDeployment and PutLifecycleEventHookExecutionStatus (it records each
+    reported status), and Lambda's Invoke, which runs the stack's real order handler against
+    the emulated table. An alias resolves to ``live_version``. Returns (url, reports)."""
+    reports: list[dict] = []
+    app_spec = {
+        "version": 0.0,
+        "Resources": [
+            {
+                "OrderFunction": {
+                    "Type": "AWS::Lambda::Function",
+                    "Properties": {
+                        "Name": s["OrderFunction"],
+                        "Alias": "live",
+                        "CurrentVersion": "1",
+                        "TargetVersion": "2",
+                    },
+                }
+            }
+        ],
+    }
+
+    class Services(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            headers = {"Content-Type": "application/json"}
+            action = self.headers.get("X-Amz-Target", "")
+            if action.endswith(".GetDeployment"):
+                revision = {"revisionType": "AppSpecContent"}
+                revision["appSpecContent"] = {"content": json.dumps(app_spec)}
+                answer = {"deploymentInfo": {"revision": revision}}
+            elif action.endswith(".PutLifecycleEventHookExecutionStatus"):
+                reports.append(json.loads(body))
+                answer = {
+                    "lifecycleEventHookExecutionId": reports[-1]["lifecycleEventHookExecutionId"]
+                }
+            else:  # POST /2015-03-31/functions/<name>/invocations?Qualifier=<version or alias>
+                qualifier = self.path.split("Qualifier=")[-1]
+                version = live_version if qualifier == "live" else qualifier
+                headers["X-Amz-Executed-Version"] = version
+                try:
+                    answer = order_handler.handler(json.loads(body), None)
+                except Exception as exc:  # noqa: BLE001 - Lambda reports it as a function error
+                    headers["X-Amz-Function-Error"] = "Unhandled"
+                    answer = {"errorMessage": str(exc)}
+            self.send_response(200)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(json.dumps(answer).encode())
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Services)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}", reports
+
+
+def test_safe_deployments_order_function_is_idempotent(stack):
+    s = stack("patterns/safe-deployments")
+    created = s.call("OrderFunction", s.event("create-order.json"))
+    assert created["statusCode"] == 201
+    assert s.call("OrderFunction", s.event("create-order.json"))["statusCode"] == 201  # again
+    item = s.table("OrdersTable").get_item(Key={"orderId": "order-42"})["Item"]
+    assert item["item"] == "espresso beans" and item["quantity"] == 2
+    read = s.call("OrderFunction", {"httpMethod": "GET", "pathParameters": {"orderId": "order-42"}})
+    assert json.loads(read["body"])["item"] == "espresso beans"
+
+
+@pytest.mark.parametrize("live_version", ["2", "1"])
+def test_safe_deployments_hooks_try_the_new_version_and_report(stack, live_version, monkeypatch):
+    s = stack("patterns/safe-deployments")
+    order = load_handler(s.id, "OrderFunction", s.deployment)
+    url, reports = _deployment_services(s, order, live_version)
+    for name in ("AWS_ENDPOINT_URL_CODEDEPLOY", "AWS_ENDPOINT_URL_LAMBDA"):
+        monkeypatch.setenv(name, url)  # removed again after the test
+    pre = s.call("PreTrafficHook", s.event("pre-traffic.json"))
+    assert pre == {"status": "Succeeded"}
+    test_order = s.table("OrdersTable").get_item(Key={"orderId": "deploy-check-d-EXAMPLE111"})
+    assert test_order["Item"]["item"] == "test"  # the new version really wrote it
+    post = s.call("PostTrafficHook", s.event("post-traffic.json"))
+    # The alias must run the target version ("2") once all traffic has moved.
+    assert post == {"status": "Succeeded" if live_version == "2" else "Failed"}
+    assert [(r["lifecycleEventHookExecutionId"], r["status"]) for r in reports] == [
+        ("pre-traffic-execution-id", "Succeeded"),
+        ("post-traffic-execution-id", post["status"]),
+    ]
+
+
+def test_safe_deployments_pre_traffic_hook_fails_a_broken_version(stack, monkeypatch):
+    s = stack("patterns/safe-deployments")
+    broken = load_handler(s.id, "OrderFunction", s.deployment)
+    # A release that points at a table that does not exist: every write fails.
+    broken.table = boto3.resource("dynamodb").Table("no-such-table")
+    url, reports = _deployment_services(s, broken, "2")
+    for name in ("AWS_ENDPOINT_URL_CODEDEPLOY", "AWS_ENDPOINT_URL_LAMBDA"):
+        monkeypatch.setenv(name, url)  # removed again after the test
+    assert s.call("PreTrafficHook", s.event("pre-traffic.json")) == {"status": "Failed"}
+    assert [r["status"] for r in reports] == ["Failed"]

@@ -164,7 +164,12 @@ def dangling_references(template: Template) -> list[str]:
             for key, value in node.items():
                 here = lines.get(key, line)
                 if key == "Ref" and isinstance(value, str):
-                    check(value, here, set())
+                    # SAM's `!Ref Function.Version` and `!Ref Function.Alias` (AutoPublishAlias)
+                    # name the function's generated version and alias.
+                    name = value
+                    if value.endswith((".Version", ".Alias")):
+                        name = value.rsplit(".", 1)[0]
+                    check(name, here, set())
                 elif key == "Fn::GetAtt":
                     target = value[0] if isinstance(value, list) else str(value).split(".")[0]
                     check(str(target), here, set())
