@@ -69,6 +69,9 @@ QUERIES = {
     # safe-deployments
     "canary release of a Lambda function with automatic rollback": "patterns/safe-deployments/",
     "PreTraffic hook and Canary10Percent5Minutes": "patterns/safe-deployments/",
+    # multi-region-active-active
+    "fail over to another Region with DynamoDB global tables": "patterns/multi-region-active-active/",
+    "latency-based routing with health checks": "patterns/multi-region-active-active/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

@@ -590,3 +590,47 @@ def test_safe_deployments_pre_traffic_hook_fails_a_broken_version(stack, monkeyp
         monkeypatch.setenv(name, url)  # removed again after the test
     assert s.call("PreTrafficHook", s.event("pre-traffic.json")) == {"status": "Failed"}
     assert [r["status"] for r in reports] == ["Failed"]
+
+
+# --- multi-region-active-active ---
+
+
+def test_multi_region_orders_use_the_local_replica_once(stack):
+    s = stack("patterns/multi-region-active-active")
+    # moto cannot create an AWS::DynamoDB::GlobalTable (and drops TABLE_NAME, which refers to
+    # it): create this Region's replica as the global table would, under the name every
+    # Region shares, and give the function that name.
+    name = f"{s.deployment.stack_name}-orders"
+    boto3.client("dynamodb").create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "orderId", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "orderId", "KeyType": "HASH"}],
+    )
+    health = s.call("OrdersFunction", s.event("health.json"), TABLE_NAME=name)
+    assert health["statusCode"] == 200
+    created = s.call("OrdersFunction", s.event("create-order.json"), TABLE_NAME=name)
+    assert created["statusCode"] == 201
+    # A client that fails over and retries in the other Region must not create it twice.
+    again = s.call("OrdersFunction", s.event("create-order.json"), TABLE_NAME=name)
+    assert json.loads(again["body"])["duplicate"] is True
+    item = boto3.resource("dynamodb").Table(name).get_item(Key={"orderId": "order-42"})["Item"]
+    assert (
+        item["item"] == "espresso beans"
+        and item["writtenIn"] == json.loads(again["body"])["region"]
+    )
+    read = s.call(
+        "OrdersFunction",
+        {"routeKey": "GET /orders/{orderId}", "pathParameters": {"orderId": "order-42"}},
+        TABLE_NAME=name,
+    )
+    assert json.loads(read["body"])["item"] == "espresso beans"
+
+
+def test_multi_region_health_fails_without_the_local_replica(stack, monkeypatch):
+    s = stack("patterns/multi-region-active-active")
+    # A Region whose replica cannot be reached must answer 503, so Route 53 drops it.
+    monkeypatch.setitem(
+        s.deployment.environments["OrdersFunction"], "TABLE_NAME", "missing-replica"
+    )
+    assert s.call("OrdersFunction", s.event("health.json"))["statusCode"] == 503

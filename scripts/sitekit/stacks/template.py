@@ -165,9 +165,9 @@ def dangling_references(template: Template) -> list[str]:
                 here = lines.get(key, line)
                 if key == "Ref" and isinstance(value, str):
                     # SAM's `!Ref Function.Version` and `!Ref Function.Alias` (AutoPublishAlias)
-                    # name the function's generated version and alias.
+                    # and `!Ref Api.Stage` name resources SAM generates from the named one.
                     name = value
-                    if value.endswith((".Version", ".Alias")):
+                    if value.endswith((".Version", ".Alias", ".Stage")):
                         name = value.rsplit(".", 1)[0]
                     check(name, here, set())
                 elif key == "Fn::GetAtt":
