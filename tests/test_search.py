@@ -72,6 +72,9 @@ QUERIES = {
     # multi-region-active-active
     "fail over to another Region with DynamoDB global tables": "patterns/multi-region-active-active/",
     "latency-based routing with health checks": "patterns/multi-region-active-active/",
+    # generative-ai-rag
+    "chatbot that answers from our own documents with citations": "patterns/generative-ai-rag/",
+    "RetrieveAndGenerate with a knowledge base and a guardrail": "patterns/generative-ai-rag/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

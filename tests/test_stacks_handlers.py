@@ -634,3 +634,68 @@ def test_multi_region_health_fails_without_the_local_replica(stack, monkeypatch)
         s.deployment.environments["OrdersFunction"], "TABLE_NAME", "missing-replica"
     )
     assert s.call("OrdersFunction", s.event("health.json"))["statusCode"] == 503
+
+
+# --- generative-ai-rag ---
+
+
+def _bedrock_agent_runtime(answer: dict) -> tuple[str, list[dict]]:
+    """A loopback stand-in for Bedrock's RetrieveAndGenerate, which moto lacks: it records
+    each request and answers with ``answer``. Returns (url, requests)."""
+    requests: list[dict] = []
+
+    class Runtime(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            requests.append({"path": self.path, **json.loads(body)})
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(json.dumps(answer).encode())
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Runtime)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}", requests
+
+
+def test_generative_ai_rag_asks_the_knowledge_base_through_the_guardrail(stack, monkeypatch):
+    s = stack("patterns/generative-ai-rag")
+    cited = {"location": {"type": "S3", "s3Location": {"uri": "s3://docs/handbook.pdf"}}}
+    url, requests = _bedrock_agent_runtime(
+        {
+            "output": {"text": "New employees get 25 days."},
+            "sessionId": "session-1",
+            "citations": [{"retrievedReferences": [cited, cited]}],
+        }
+    )
+    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME", url)  # removed after the test
+    answer = s.call("AnswerFunction", s.event("question.json"), KNOWLEDGE_BASE_ID="KB12345678")
+    assert answer["statusCode"] == 200
+    body = json.loads(answer["body"])
+    assert body == {
+        "answer": "New employees get 25 days.",
+        "sources": ["s3://docs/handbook.pdf"],  # each source once
+        "sessionId": "session-1",
+        "blocked": False,
+    }
+    [sent] = requests
+    assert sent["path"] == "/retrieveAndGenerate"
+    assert sent["input"]["text"].startswith("How many days of annual leave")
+    config = sent["retrieveAndGenerateConfiguration"]["knowledgeBaseConfiguration"]
+    env = s.deployment.environments["AnswerFunction"]
+    assert config["knowledgeBaseId"] == "KB12345678" and config["modelArn"] == env["MODEL_ARN"]
+    generation = config["generationConfiguration"]
+    assert generation["guardrailConfiguration"]["guardrailId"] == env["GUARDRAIL_ID"]
+    assert generation["inferenceConfig"]["textInferenceConfig"]["maxTokens"] == 512
+    assert "sessionId" not in sent  # a first question starts a new conversation
+    follow_up = {
+        "body": json.dumps({"question": "And after five years?", "sessionId": "session-1"})
+    }
+    s.call("AnswerFunction", follow_up, KNOWLEDGE_BASE_ID="KB12345678")
+    assert requests[-1]["sessionId"] == "session-1"
+    too_long = {"body": json.dumps({"question": "x" * 1001})}
+    assert s.call("AnswerFunction", too_long)["statusCode"] == 400
+    assert len(requests) == 2  # rejected before any tokens were spent

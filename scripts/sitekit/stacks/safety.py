@@ -38,6 +38,9 @@ NO_RESOURCE_ACTIONS = {
     "logs:PutResourcePolicy",
     "logs:DescribeResourcePolicies",
     "logs:DescribeLogGroups",
+    # Bedrock's RetrieveAndGenerate: the knowledge base, model and guardrail it uses are
+    # authorized by their own actions (bedrock:Retrieve, InvokeModel, ApplyGuardrail).
+    "bedrock:RetrieveAndGenerate",
 }
 # AWS managed policies a stack may attach. SAM attaches AWSLambdaBasicExecutionRole to every
 # function role it creates (log writes; the policy is AWS's, so its "*" is not ours to narrow),

@@ -148,6 +148,12 @@ def dangling_references(template: Template) -> list[str]:
     """``path:line:`` for each Ref, Fn::GetAtt or ${Name} in Fn::Sub that names no resource,
     parameter or pseudo parameter (cfn-lint misses these inside SAM resources)."""
     known = set(template.resources) | set(template.data.get("Parameters") or {})
+    # SAM names a function's URL <Function>Url (FunctionUrlConfig).
+    known |= {
+        f"{name}Url"
+        for name, resource in template.resources.items()
+        if "FunctionUrlConfig" in (resource.get("Properties") or {})
+    }
     problems: list[str] = []
 
     def check(name: str, line: int, local: set[str]) -> None:
