@@ -192,7 +192,8 @@ def _deploy_into(client, template: Template, expanded: dict) -> Deployment:
 
 def _stand_in_attributes(resources: dict, skipped_types: set[str]) -> None:
     """moto fails a whole stack on a Fn::GetAtt of a type it cannot create (a Bedrock
-    guardrail's ID, say): put a named stand-in string in its place, so the rest deploys."""
+    guardrail's ID, say). Other dependants are skipped on a second attempt (see _create), but
+    roles and functions are never skipped: in those, put a named stand-in string in its place."""
     skipped = {
         n
         for n, r in resources.items()
@@ -210,7 +211,8 @@ def _stand_in_attributes(resources: dict, skipped_types: set[str]) -> None:
         return value
 
     for name, resource in resources.items():
-        if name not in skipped and "Properties" in resource:
+        kept = resource["Type"] in ("AWS::IAM::Role", "AWS::Lambda::Function")
+        if kept and name not in skipped and "Properties" in resource:
             resource["Properties"] = replace(resource["Properties"])
 
 
