@@ -597,22 +597,22 @@ def test_safe_deployments_pre_traffic_hook_fails_a_broken_version(stack, monkeyp
 
 def test_multi_region_orders_use_the_local_replica_once(stack):
     s = stack("patterns/multi-region-active-active")
-    # moto cannot create an AWS::DynamoDB::GlobalTable (and drops TABLE_NAME, which refers to
-    # it): create this Region's replica as the global table would, under the name every
-    # Region shares, and give the function that name.
-    name = f"{s.deployment.stack_name}-orders"
+    name = s.deployment.environments["OrdersFunction"]["TABLE_NAME"]
+    assert name == f"{s.deployment.stack_name}-orders"  # the name every Region shares
+    # moto cannot create an AWS::DynamoDB::GlobalTable: create this Region's replica as the
+    # global table would, with that name and key.
     boto3.client("dynamodb").create_table(
         TableName=name,
         BillingMode="PAY_PER_REQUEST",
         AttributeDefinitions=[{"AttributeName": "orderId", "AttributeType": "S"}],
         KeySchema=[{"AttributeName": "orderId", "KeyType": "HASH"}],
     )
-    health = s.call("OrdersFunction", s.event("health.json"), TABLE_NAME=name)
+    health = s.call("OrdersFunction", s.event("health.json"))
     assert health["statusCode"] == 200
-    created = s.call("OrdersFunction", s.event("create-order.json"), TABLE_NAME=name)
+    created = s.call("OrdersFunction", s.event("create-order.json"))
     assert created["statusCode"] == 201
     # A client that fails over and retries in the other Region must not create it twice.
-    again = s.call("OrdersFunction", s.event("create-order.json"), TABLE_NAME=name)
+    again = s.call("OrdersFunction", s.event("create-order.json"))
     assert json.loads(again["body"])["duplicate"] is True
     item = boto3.resource("dynamodb").Table(name).get_item(Key={"orderId": "order-42"})["Item"]
     assert (
@@ -622,18 +622,15 @@ def test_multi_region_orders_use_the_local_replica_once(stack):
     read = s.call(
         "OrdersFunction",
         {"routeKey": "GET /orders/{orderId}", "pathParameters": {"orderId": "order-42"}},
-        TABLE_NAME=name,
     )
     assert json.loads(read["body"])["item"] == "espresso beans"
 
 
-def test_multi_region_health_fails_without_the_local_replica(stack, monkeypatch):
+def test_multi_region_health_fails_without_the_local_replica(stack):
     s = stack("patterns/multi-region-active-active")
     # A Region whose replica cannot be reached must answer 503, so Route 53 drops it.
-    monkeypatch.setitem(
-        s.deployment.environments["OrdersFunction"], "TABLE_NAME", "missing-replica"
-    )
-    assert s.call("OrdersFunction", s.event("health.json"))["statusCode"] == 503
+    answer = s.call("OrdersFunction", s.event("health.json"), TABLE_NAME="missing-replica")
+    assert answer["statusCode"] == 503
 
 
 # --- generative-ai-rag ---

@@ -319,7 +319,8 @@ def _describe(client, name: str, resource: dict, result: Deployment) -> None:
 
 
 def _describe_version(client, name: str, resource: dict, result: Deployment) -> None:
-    """moto gives a version no physical ID: find a published version of its function."""
+    """moto gives a version no physical ID: find a published version of its function and
+    record its qualified ARN as the version's physical ID."""
     from sitekit.stacks.agreement import references
 
     functions = references((resource.get("Properties") or {}).get("FunctionName"))
@@ -327,9 +328,11 @@ def _describe_version(client, name: str, resource: dict, result: Deployment) -> 
     versions = []
     for function in physical:
         listed = client("lambda").list_versions_by_function(FunctionName=function)["Versions"]
-        versions += [v["Version"] for v in listed if v["Version"] != "$LATEST"]
+        versions += [v["FunctionArn"] for v in listed if v["Version"] != "$LATEST"]
     if not versions:
         result.problems.append(f"{name} (AWS::Lambda::Version): no published version")
+    else:
+        result.physical.setdefault(name, versions[-1])
 
 
 def _describe_permission(client, name: str, resource: dict, result: Deployment) -> None:
