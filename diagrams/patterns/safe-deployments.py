@@ -89,4 +89,5 @@ def draw():
             "With all traffic on the new version, the post-traffic hook runs a last check; "
             "`Failed` rolls back too.",
         )
+        link(pre, function, "tries the new version")
         link(function, table, "writes orders")
