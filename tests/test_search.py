@@ -93,6 +93,15 @@ QUERIES = {
     # scheduled-jobs
     "replace a cron server with a nightly job in local time": "patterns/scheduled-jobs/",
     "one-time reminder with ActionAfterCompletion and daylight saving": "patterns/scheduled-jobs/",
+    # safe-deployments
+    "canary release of a Lambda function with automatic rollback": "patterns/safe-deployments/",
+    "PreTraffic hook and Canary10Percent5Minutes": "patterns/safe-deployments/",
+    # multi-region-active-active
+    "fail over to another Region with DynamoDB global tables": "patterns/multi-region-active-active/",
+    "latency-based routing with health checks": "patterns/multi-region-active-active/",
+    # generative-ai-rag
+    "chatbot that answers from our own documents with citations": "patterns/generative-ai-rag/",
+    "RetrieveAndGenerate with a knowledge base and a guardrail": "patterns/generative-ai-rag/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

@@ -1110,3 +1110,215 @@ def test_scheduled_jobs_reminder_is_sent_once_and_never_when_cancelled(stack):
     assert s.call("ReminderFunction", {"reservationId": "res-0"})["status"] == "SKIPPED"
     assert "reminderSentAt" in table.get_item(Key={"reservationId": "res-42"})["Item"]
     assert "reminderSentAt" not in table.get_item(Key={"reservationId": "res-43"})["Item"]
+
+
+# --- safe-deployments ---
+
+
+def _deployment_services(s: Stack, order_handler, live_version: str):
+    """A loopback stand-in for the two APIs the hooks call that moto lacks or cannot run:
+    CodeDeploy's GetDeployment and PutLifecycleEventHookExecutionStatus (it records each
+    reported status), and Lambda's Invoke, which runs the stack's real order handler against
+    the emulated table. An alias resolves to ``live_version``. Returns (url, reports)."""
+    reports: list[dict] = []
+    app_spec = {
+        "version": 0.0,
+        "Resources": [
+            {
+                "OrderFunction": {
+                    "Type": "AWS::Lambda::Function",
+                    "Properties": {
+                        "Name": s["OrderFunction"],
+                        "Alias": "live",
+                        "CurrentVersion": "1",
+                        "TargetVersion": "2",
+                    },
+                }
+            }
+        ],
+    }
+
+    class Services(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            headers = {"Content-Type": "application/json"}
+            action = self.headers.get("X-Amz-Target", "")
+            if action.endswith(".GetDeployment"):
+                revision = {"revisionType": "AppSpecContent"}
+                revision["appSpecContent"] = {"content": json.dumps(app_spec)}
+                answer = {"deploymentInfo": {"revision": revision}}
+            elif action.endswith(".PutLifecycleEventHookExecutionStatus"):
+                reports.append(json.loads(body))
+                answer = {
+                    "lifecycleEventHookExecutionId": reports[-1]["lifecycleEventHookExecutionId"]
+                }
+            else:  # POST /2015-03-31/functions/<name>/invocations?Qualifier=<version or alias>
+                qualifier = self.path.split("Qualifier=")[-1]
+                version = live_version if qualifier == "live" else qualifier
+                headers["X-Amz-Executed-Version"] = version
+                try:
+                    answer = order_handler.handler(json.loads(body), None)
+                except Exception as exc:  # noqa: BLE001 - Lambda reports it as a function error
+                    headers["X-Amz-Function-Error"] = "Unhandled"
+                    answer = {"errorMessage": str(exc)}
+            self.send_response(200)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(json.dumps(answer).encode())
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Services)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}", reports
+
+
+def test_safe_deployments_order_function_is_idempotent(stack):
+    s = stack("patterns/safe-deployments")
+    created = s.call("OrderFunction", s.event("create-order.json"))
+    assert created["statusCode"] == 201
+    assert s.call("OrderFunction", s.event("create-order.json"))["statusCode"] == 201  # again
+    item = s.table("OrdersTable").get_item(Key={"orderId": "order-42"})["Item"]
+    assert item["item"] == "espresso beans" and item["quantity"] == 2
+    read = s.call("OrderFunction", {"httpMethod": "GET", "pathParameters": {"orderId": "order-42"}})
+    assert json.loads(read["body"])["item"] == "espresso beans"
+
+
+@pytest.mark.parametrize("live_version", ["2", "1"])
+def test_safe_deployments_hooks_try_the_new_version_and_report(stack, live_version, monkeypatch):
+    s = stack("patterns/safe-deployments")
+    order = load_handler(s.id, "OrderFunction", s.deployment)
+    url, reports = _deployment_services(s, order, live_version)
+    for name in ("AWS_ENDPOINT_URL_CODEDEPLOY", "AWS_ENDPOINT_URL_LAMBDA"):
+        monkeypatch.setenv(name, url)  # removed again after the test
+    pre = s.call("PreTrafficHook", s.event("pre-traffic.json"))
+    assert pre == {"status": "Succeeded"}
+    test_order = s.table("OrdersTable").get_item(Key={"orderId": "deploy-check-d-EXAMPLE111"})
+    assert test_order["Item"]["item"] == "test"  # the new version really wrote it
+    post = s.call("PostTrafficHook", s.event("post-traffic.json"))
+    # The alias must run the target version ("2") once all traffic has moved.
+    assert post == {"status": "Succeeded" if live_version == "2" else "Failed"}
+    assert [(r["lifecycleEventHookExecutionId"], r["status"]) for r in reports] == [
+        ("pre-traffic-execution-id", "Succeeded"),
+        ("post-traffic-execution-id", post["status"]),
+    ]
+
+
+def test_safe_deployments_pre_traffic_hook_fails_a_broken_version(stack, monkeypatch):
+    s = stack("patterns/safe-deployments")
+    broken = load_handler(s.id, "OrderFunction", s.deployment)
+    # A release that points at a table that does not exist: every write fails.
+    broken.table = boto3.resource("dynamodb").Table("no-such-table")
+    url, reports = _deployment_services(s, broken, "2")
+    for name in ("AWS_ENDPOINT_URL_CODEDEPLOY", "AWS_ENDPOINT_URL_LAMBDA"):
+        monkeypatch.setenv(name, url)  # removed again after the test
+    assert s.call("PreTrafficHook", s.event("pre-traffic.json")) == {"status": "Failed"}
+    assert [r["status"] for r in reports] == ["Failed"]
+
+
+# --- multi-region-active-active ---
+
+
+def test_multi_region_orders_use_the_local_replica_once(stack):
+    s = stack("patterns/multi-region-active-active")
+    name = s.deployment.environments["OrdersFunction"]["TABLE_NAME"]
+    assert name == f"{s.deployment.stack_name}-orders"  # the name every Region shares
+    # moto cannot create an AWS::DynamoDB::GlobalTable: create this Region's replica as the
+    # global table would, with that name and key.
+    boto3.client("dynamodb").create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "orderId", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "orderId", "KeyType": "HASH"}],
+    )
+    health = s.call("OrdersFunction", s.event("health.json"))
+    assert health["statusCode"] == 200
+    created = s.call("OrdersFunction", s.event("create-order.json"))
+    assert created["statusCode"] == 201
+    # A client that fails over and retries in the other Region must not create it twice.
+    again = s.call("OrdersFunction", s.event("create-order.json"))
+    assert json.loads(again["body"])["duplicate"] is True
+    item = boto3.resource("dynamodb").Table(name).get_item(Key={"orderId": "order-42"})["Item"]
+    assert (
+        item["item"] == "espresso beans"
+        and item["writtenIn"] == json.loads(again["body"])["region"]
+    )
+    read = s.call(
+        "OrdersFunction",
+        {"routeKey": "GET /orders/{orderId}", "pathParameters": {"orderId": "order-42"}},
+    )
+    assert json.loads(read["body"])["item"] == "espresso beans"
+
+
+def test_multi_region_health_fails_without_the_local_replica(stack):
+    s = stack("patterns/multi-region-active-active")
+    # A Region whose replica cannot be reached must answer 503, so Route 53 drops it.
+    answer = s.call("OrdersFunction", s.event("health.json"), TABLE_NAME="missing-replica")
+    assert answer["statusCode"] == 503
+
+
+# --- generative-ai-rag ---
+
+
+def _bedrock_agent_runtime(answer: dict) -> tuple[str, list[dict]]:
+    """A loopback stand-in for Bedrock's RetrieveAndGenerate, which moto lacks: it records
+    each request and answers with ``answer``. Returns (url, requests)."""
+    requests: list[dict] = []
+
+    class Runtime(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            requests.append({"path": self.path, **json.loads(body)})
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(json.dumps(answer).encode())
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Runtime)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}", requests
+
+
+def test_generative_ai_rag_asks_the_knowledge_base_through_the_guardrail(stack, monkeypatch):
+    s = stack("patterns/generative-ai-rag")
+    cited = {"location": {"type": "S3", "s3Location": {"uri": "s3://docs/handbook.pdf"}}}
+    url, requests = _bedrock_agent_runtime(
+        {
+            "output": {"text": "New employees get 25 days."},
+            "sessionId": "session-1",
+            "citations": [{"retrievedReferences": [cited, cited]}],
+        }
+    )
+    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME", url)  # removed after the test
+    answer = s.call("AnswerFunction", s.event("question.json"), KNOWLEDGE_BASE_ID="KB12345678")
+    assert answer["statusCode"] == 200
+    body = json.loads(answer["body"])
+    assert body == {
+        "answer": "New employees get 25 days.",
+        "sources": ["s3://docs/handbook.pdf"],  # each source once
+        "sessionId": "session-1",
+        "blocked": False,
+    }
+    [sent] = requests
+    assert sent["path"] == "/retrieveAndGenerate"
+    assert sent["input"]["text"].startswith("How many days of annual leave")
+    config = sent["retrieveAndGenerateConfiguration"]["knowledgeBaseConfiguration"]
+    env = s.deployment.environments["AnswerFunction"]
+    assert config["knowledgeBaseId"] == "KB12345678" and config["modelArn"] == env["MODEL_ARN"]
+    generation = config["generationConfiguration"]
+    assert generation["guardrailConfiguration"]["guardrailId"] == env["GUARDRAIL_ID"]
+    assert generation["inferenceConfig"]["textInferenceConfig"]["maxTokens"] == 512
+    assert "sessionId" not in sent  # a first question starts a new conversation
+    follow_up = {
+        "body": json.dumps({"question": "And after five years?", "sessionId": "session-1"})
+    }
+    s.call("AnswerFunction", follow_up, KNOWLEDGE_BASE_ID="KB12345678")
+    assert requests[-1]["sessionId"] == "session-1"
+    too_long = {"body": json.dumps({"question": "x" * 1001})}
+    assert s.call("AnswerFunction", too_long)["statusCode"] == 400
+    assert len(requests) == 2  # rejected before any tokens were spent

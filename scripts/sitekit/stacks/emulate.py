@@ -37,6 +37,8 @@ SKIPPED_PREFIX = "Sitekit::NotEmulated::"
 DESCRIBE = {
     "AWS::Lambda::Function": ("lambda", "get_function", "FunctionName"),
     "AWS::Lambda::EventSourceMapping": ("lambda", "get_event_source_mapping", "UUID"),
+    # A published version (SAM's AutoPublishAlias): see _describe_version.
+    "AWS::Lambda::Version": None,
     "AWS::DynamoDB::Table": ("dynamodb", "describe_table", "TableName"),
     "AWS::SQS::Queue": ("sqs", "get_queue_attributes", "QueueUrl"),
     "AWS::SNS::Topic": ("sns", "get_topic_attributes", "TopicArn"),
@@ -160,7 +162,14 @@ def _deploy_into(client, template: Template, expanded: dict) -> Deployment:
     for kind in sorted(_unsupported({r["Type"] for r in resources.values()})):
         if not kind.startswith(SKIPPED_PREFIX):
             result.skipped[kind] = "moto's CloudFormation has no model for this type"
-    _placeholder_attributes(body, {n for n, r in resources.items() if r["Type"] in result.skipped})
+    _placeholder_attributes(
+        body,
+        {
+            n
+            for n, r in resources.items()
+            if r["Type"] in result.skipped or r["Type"].startswith(SKIPPED_PREFIX)
+        },
+    )
     for name, resource in template.resources.items():
         uri = (resource.get("Properties") or {}).get("CodeUri")
         if resource["Type"] == "AWS::Serverless::Function" and isinstance(uri, str):
@@ -267,6 +276,9 @@ def _describe(client, name: str, resource: dict, result: Deployment) -> None:
     if kind == "AWS::Lambda::Permission":
         _describe_permission(client, name, resource, result)
         return
+    if kind == "AWS::Lambda::Version":
+        _describe_version(client, name, resource, result)
+        return
     if kind not in DESCRIBE:
         result.problems.append(f"{name} ({kind}): no way to describe this type: add it to DESCRIBE")
         return
@@ -305,6 +317,23 @@ def _describe(client, name: str, resource: dict, result: Deployment) -> None:
         g["logGroupName"] == physical for g in answer.get("logGroups", [])
     ):
         result.problems.append(f"{name} ({kind}): no log group {physical!r}")
+
+
+def _describe_version(client, name: str, resource: dict, result: Deployment) -> None:
+    """moto gives a version no physical ID: find a published version of its function and
+    record its qualified ARN as the version's physical ID."""
+    from sitekit.stacks.agreement import references
+
+    functions = references((resource.get("Properties") or {}).get("FunctionName"))
+    physical = [result.physical[f] for f in functions if f in result.physical]
+    versions = []
+    for function in physical:
+        listed = client("lambda").list_versions_by_function(FunctionName=function)["Versions"]
+        versions += [v["FunctionArn"] for v in listed if v["Version"] != "$LATEST"]
+    if not versions:
+        result.problems.append(f"{name} (AWS::Lambda::Version): no published version")
+    else:
+        result.physical.setdefault(name, versions[-1])
 
 
 def _describe_permission(client, name: str, resource: dict, result: Deployment) -> None:

@@ -43,6 +43,9 @@ NO_RESOURCE_ACTIONS = {
     "logs:PutResourcePolicy",
     "logs:DescribeResourcePolicies",
     "logs:DescribeLogGroups",
+    # Bedrock's RetrieveAndGenerate: the knowledge base, model and guardrail it uses are
+    # authorized by their own actions (bedrock:Retrieve, InvokeModel, ApplyGuardrail).
+    "bedrock:RetrieveAndGenerate",
 }
 # AWS managed policies a stack may attach, with the actions each grants (copied from its page in
 # the AWS managed policy reference). SAM attaches AWSXrayWriteOnlyAccess to a state machine's

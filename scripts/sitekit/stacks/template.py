@@ -148,6 +148,12 @@ def dangling_references(template: Template) -> list[str]:
     """``path:line:`` for each Ref, Fn::GetAtt or ${Name} in Fn::Sub that names no resource,
     parameter or pseudo parameter (cfn-lint misses these inside SAM resources)."""
     known = set(template.resources) | set(template.data.get("Parameters") or {})
+    # SAM names a function's URL <Function>Url (FunctionUrlConfig).
+    known |= {
+        f"{name}Url"
+        for name, resource in template.resources.items()
+        if "FunctionUrlConfig" in (resource.get("Properties") or {})
+    }
     problems: list[str] = []
 
     def check(name: str, line: int, local: set[str]) -> None:
@@ -164,7 +170,12 @@ def dangling_references(template: Template) -> list[str]:
             for key, value in node.items():
                 here = lines.get(key, line)
                 if key == "Ref" and isinstance(value, str):
-                    check(value, here, set())
+                    # SAM's `!Ref Function.Version` and `!Ref Function.Alias` (AutoPublishAlias)
+                    # and `!Ref Api.Stage` name resources SAM generates from the named one.
+                    name = value
+                    if value.endswith((".Version", ".Alias", ".Stage")):
+                        name = value.rsplit(".", 1)[0]
+                    check(name, here, set())
                 elif key == "Fn::GetAtt":
                     target = value[0] if isinstance(value, list) else str(value).split(".")[0]
                     check(str(target), here, set())
