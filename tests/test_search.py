@@ -66,6 +66,9 @@ QUERIES = {
     "feature by feature cut-over with a facade": "patterns/strangler-fig/",
     "who is responsible for what in SaaS": "service-models/",
     "per-team subdomains with base path mappings": "patterns/hosting-microservices/",
+    # async-request-reply
+    "return 202 Accepted and poll a status URL": "patterns/async-request-reply/",
+    "long job longer than the 29 second timeout": "patterns/async-request-reply/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

@@ -484,3 +484,52 @@ def test_state_machine_records_and_notifies(stack):
         _workflow(s, "OrderWorkflow", s.event("declined-order.json"))
     assert failed.value.error == "OrderNotPaid"
     assert orders.get_item(Key={"orderId": "order-43"})["Item"]["status"] == "FAILED"
+
+
+# --- async-request-reply ---
+
+
+def test_async_request_reply_accepts_works_and_reports(stack):
+    s = stack("patterns/async-request-reply")
+    sqs = boto3.client("sqs")
+    queue = s["JobsQueue"]
+    accepted = s.call("SubmitFunction", s.event("submit.json"))
+    assert accepted["statusCode"] == 202
+    job_id = json.loads(accepted["body"])["jobId"]
+    assert accepted["headers"]["Location"] == f"/prod/jobs/{job_id}"
+    assert s.table("JobsTable").get_item(Key={"jobId": job_id})["Item"]["status"] == "PENDING"
+    queued = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
+    assert [json.loads(m["Body"])["jobId"] for m in queued] == [job_id]
+    for m in queued:
+        sqs.delete_message(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"])
+    # The same Idempotency-Key names the same job: no second item, the pending job re-queued.
+    again = s.call("SubmitFunction", s.event("submit.json"))
+    assert json.loads(again["body"])["jobId"] == job_id
+    assert s.table("JobsTable").scan()["Count"] == 1
+    requeued = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
+    assert [json.loads(m["Body"])["jobId"] for m in requeued] == [job_id]
+    for m in requeued:
+        sqs.delete_message(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"])
+
+    pending = s.call("StatusFunction", s.event("status.json", JOB_ID=job_id))
+    assert json.loads(pending["body"])["status"] == "PENDING"
+    assert pending["headers"]["Retry-After"] == "5"
+
+    batch = s.event("sqs-job.json", JOB_ID=job_id)
+    assert s.call("WorkerFunction", batch) == {"batchItemFailures": []}
+    done = json.loads(s.call("StatusFunction", s.event("status.json", JOB_ID=job_id))["body"])
+    assert done == {"jobId": job_id, "status": "SUCCEEDED", "result": {"lines": 2, "total": 28}}
+    # A redelivered job changes nothing, and a resubmission after success queues nothing.
+    assert s.call("WorkerFunction", batch) == {"batchItemFailures": []}
+    s.call("SubmitFunction", s.event("submit.json"))
+    assert "Messages" not in sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=0)
+
+    # Bad input is a permanent failure the client reads, not a retry.
+    s.table("JobsTable").put_item(Item={"jobId": "bad-1", "status": "PENDING"})
+    bad = {"Records": [{"messageId": "m-9", "body": json.dumps({"jobId": "bad-1"})}]}
+    assert s.call("WorkerFunction", bad) == {"batchItemFailures": []}
+    failed = json.loads(s.call("StatusFunction", s.event("status.json", JOB_ID="bad-1"))["body"])
+    assert failed["status"] == "FAILED" and "lines" in failed["error"]
+    missing = s.call("StatusFunction", s.event("status.json", JOB_ID="nope"))
+    assert missing["statusCode"] == 404
+    assert s.call("SubmitFunction", {"body": "not json"})["statusCode"] == 400
