@@ -69,6 +69,9 @@ QUERIES = {
     # async-request-reply
     "return 202 Accepted and poll a status URL": "patterns/async-request-reply/",
     "long job longer than the 29 second timeout": "patterns/async-request-reply/",
+    # valet-key
+    "let the browser upload a file directly to S3": "patterns/valet-key/",
+    "content-length-range in a presigned POST": "patterns/valet-key/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

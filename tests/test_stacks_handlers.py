@@ -533,3 +533,52 @@ def test_async_request_reply_accepts_works_and_reports(stack):
     missing = s.call("StatusFunction", s.event("status.json", JOB_ID="nope"))
     assert missing["statusCode"] == 404
     assert s.call("SubmitFunction", {"body": "not json"})["statusCode"] == 400
+
+
+# --- valet-key ---
+
+
+def test_valet_key_signs_one_object_and_records_what_arrived(stack):
+    import base64
+    from urllib.parse import quote_plus
+
+    s = stack("patterns/valet-key")
+    s3 = boto3.client("s3")
+    bucket = s.bucket("FilesBucket")
+    granted = s.call("ValetFunction", s.event("upload.json"))
+    assert granted["statusCode"] == 201
+    body = json.loads(granted["body"])
+    file_id, fields = body["fileId"], body["fields"]
+    key = fields["key"]
+    assert key == f"uploads/{file_id}/invoice_2026-11.pdf"  # the function chose the key
+    assert bucket in body["url"]
+    policy = json.loads(base64.b64decode(fields["policy"]))
+    assert ["content-length-range", 1, 48213] in policy["conditions"]
+    assert {"key": key} in policy["conditions"]
+    assert {"Content-Type": "application/pdf"} in policy["conditions"]
+    item = s.table("FilesTable").get_item(Key={"fileId": file_id})["Item"]
+    assert item["status"] == "PENDING" and item["owner"].endswith(":user/ana")
+
+    # Nothing to download until S3 says the object arrived.
+    early = s.call("ValetFunction", s.event("download.json", FILE_ID=file_id))
+    assert early["statusCode"] == 409
+
+    s3.put_object(Bucket=bucket, Key=key, Body=b"%PDF-1.7 " + b"x" * 48204)
+    created = s.event("object-created.json", FILES_BUCKET=bucket, OBJECT_KEY=quote_plus(key))
+    assert s.call("RecordFunction", created) == {"recorded": [key]}
+    assert s.call("RecordFunction", created) == {"recorded": []}  # a repeated event: no change
+    item = s.table("FilesTable").get_item(Key={"fileId": file_id})["Item"]
+    assert item["status"] == "UPLOADED" and item["size"] == 48213
+
+    read = s.call("ValetFunction", s.event("download.json", FILE_ID=file_id))
+    assert read["statusCode"] == 200
+    url = json.loads(read["body"])["url"]
+    assert quote_plus(key).replace("+", "%20") in url or key in url
+    assert "X-Amz-Expires=300" in url
+    stranger = s.event("download.json", FILE_ID=file_id, **{"user/ana": "user/eve"})
+    assert s.call("ValetFunction", stranger)["statusCode"] == 404
+
+    too_big = s.event("upload.json", **{"48213": "999999999"})
+    assert s.call("ValetFunction", too_big)["statusCode"] == 413
+    exe = s.event("upload.json", **{"application/pdf": "application/x-msdownload"})
+    assert s.call("ValetFunction", exe)["statusCode"] == 415
