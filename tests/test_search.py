@@ -72,6 +72,9 @@ QUERIES = {
     # valet-key
     "let the browser upload a file directly to S3": "patterns/valet-key/",
     "content-length-range in a presigned POST": "patterns/valet-key/",
+    # websocket-push
+    "push notifications to the browser instead of polling": "patterns/websocket-push/",
+    "PostToConnection with connection IDs": "patterns/websocket-push/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

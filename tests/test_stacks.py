@@ -280,3 +280,20 @@ def test_new_pattern_stack_skeleton_lints_is_safe_and_deploys(tmp_path, deployme
 
     result = deploy_into(deployments.client, prepared.template, prepared.expanded)
     assert result.status == "CREATE_COMPLETE" and result.problems == []
+
+
+def test_websocket_api_needs_an_authorizer_on_connect_only(tmp_path):
+    """API Gateway takes an authorizer only on a WebSocket API's $connect route: an open
+    $disconnect is fine, an open $connect is not."""
+    copy = tmp_path / "stacks" / "patterns" / "websocket-push"
+    shutil.copytree(stack_paths("patterns/websocket-push").folder, copy)
+    stack = StackPaths(copy, tmp_path / "stacks")
+    text = stack.template.read_text(encoding="utf-8")
+    assert safety.check(load(stack), prepare(stack).expanded) == []
+    bad = text.replace("AuthorizationType: AWS_IAM", "AuthorizationType: NONE", 1)
+    stack.template.write_text(bad)
+    problems = safety.check(load(stack), prepare(stack).expanded)
+    assert problems == [
+        f"{stack.rel}:{_line_of(bad, '  ConnectRoute:')}: route without an authorizer: "
+        "set AuthorizationType"
+    ]

@@ -582,3 +582,60 @@ def test_valet_key_signs_one_object_and_records_what_arrived(stack):
     assert s.call("ValetFunction", too_big)["statusCode"] == 413
     exe = s.event("upload.json", **{"application/pdf": "application/x-msdownload"})
     assert s.call("ValetFunction", exe)["statusCode"] == 415
+
+
+# --- websocket-push ---
+
+
+def test_websocket_push_reaches_each_follower_and_forgets_closed_ones(stack, monkeypatch):
+    from moto.apigatewaymanagementapi.models import apigatewaymanagementapi_backends
+
+    s = stack("patterns/websocket-push")
+    table = s.table("ConnectionsTable")
+    for connection_id in ("conn-a", "conn-b", "conn-closed"):
+        answer = s.call("ConnectionFunction", s.event("connect.json", CONNECTION_ID=connection_id))
+        assert answer["statusCode"] == 200
+    other = s.event("connect.json", CONNECTION_ID="conn-other", **{"order-42": "order-7"})
+    s.call("ConnectionFunction", other)
+    item = table.get_item(Key={"connectionId": "conn-a"})["Item"]
+    assert item["channel"] == "order-42" and item["expiresAt"] > time.time() + 7000
+    bad = s.event("connect.json", CONNECTION_ID="conn-x", **{"order-42": "Order 42!"})
+    assert s.call("ConnectionFunction", bad)["statusCode"] == 400
+
+    # moto keeps every post; it cannot model a socket that closed without $disconnect, so
+    # that connection answers 410 Gone here the way API Gateway would.
+    real_client = boto3.client
+
+    def client(name, **kwargs):
+        made = real_client(name, **kwargs)
+        if name == "apigatewaymanagementapi":
+            post = made.post_to_connection
+
+            def post_or_gone(**args):
+                if args["ConnectionId"] == "conn-closed":
+                    error = {"Error": {"Code": "GoneException", "Message": "closed"}}
+                    raise made.exceptions.GoneException(error, "PostToConnection")
+                return post(**args)
+
+            made.post_to_connection = post_or_gone
+        return made
+
+    monkeypatch.setattr(boto3, "client", client)
+    endpoint = "https://abc123.execute-api.us-east-1.amazonaws.com/live"
+    pushed = s.call("PushFunction", s.event("status-changed.json"), CONNECTIONS_ENDPOINT=endpoint)
+    assert pushed == {"sent": 2, "gone": 1}
+    account = real_client("sts").get_caller_identity()["Account"]
+    sockets = apigatewaymanagementapi_backends[account]["us-east-1"].connections
+    for connection_id in ("conn-a", "conn-b"):
+        message = json.loads(sockets[connection_id].data)
+        assert message == {
+            "type": "OrderStatusChanged",
+            "data": {"channel": "order-42", "orderId": "order-42", "status": "SHIPPED"},
+        }
+    assert sockets["conn-other"].data == b""  # another channel hears nothing
+    assert "Item" not in table.get_item(Key={"connectionId": "conn-closed"})
+
+    s.call("ConnectionFunction", s.event("disconnect.json", CONNECTION_ID="conn-b"))
+    assert "Item" not in table.get_item(Key={"connectionId": "conn-b"})
+    again = s.call("PushFunction", s.event("status-changed.json"), CONNECTIONS_ENDPOINT=endpoint)
+    assert again == {"sent": 1, "gone": 0}
