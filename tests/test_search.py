@@ -75,6 +75,9 @@ QUERIES = {
     # websocket-push
     "push notifications to the browser instead of polling": "patterns/websocket-push/",
     "PostToConnection with connection IDs": "patterns/websocket-push/",
+    # graphql-api
+    "AppSync resolvers for DynamoDB and Lambda": "patterns/graphql-api/",
+    "N+1 problem with BatchInvoke": "patterns/graphql-api/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

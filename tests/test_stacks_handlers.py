@@ -639,3 +639,25 @@ def test_websocket_push_reaches_each_follower_and_forgets_closed_ones(stack, mon
     assert "Item" not in table.get_item(Key={"connectionId": "conn-b"})
     again = s.call("PushFunction", s.event("status-changed.json"), CONNECTIONS_ENDPOINT=endpoint)
     assert again == {"sent": 1, "gone": 0}
+
+
+# --- graphql-api ---
+
+
+def test_graphql_quote_function_answers_a_batch_in_order(stack):
+    s = stack("patterns/graphql-api")
+    batch = s.event("batch-quote.json")
+    quotes = s.call("QuoteFunction", batch)
+    assert quotes == [
+        {"amount": 9.8, "currency": "EUR", "days": 1},  # 2 kg to Germany
+        {"amount": 74.7, "currency": "EUR", "days": 7},  # 3 started kg, elsewhere
+        None,  # no items, nothing to ship
+    ]
+    # One parent without batching gets one answer, the same as inside the batch.
+    assert s.call("QuoteFunction", batch[0]) == quotes[0]
+    # The resolver that sends the batch is bound to this function through its data source.
+    resources = load(stack_paths(s.id)).resources
+    resolver = resources["ShippingQuoteResolver"]["Properties"]
+    assert resolver["MaxBatchSize"] == 10 and "BatchInvoke" in resolver["Code"]
+    source = resources["QuoteDataSource"]["Properties"]["LambdaConfig"]["LambdaFunctionArn"]
+    assert source == {"Fn::GetAtt": ["QuoteFunction", "Arn"]}
