@@ -4,7 +4,7 @@ from sitekit.draw import Cluster, Diagram, node, step
 
 
 def draw():
-    with Diagram("GraphQL API", direction="LR"):
+    with Diagram("GraphQL API", direction="TB"):
         app = node(
             "mobile",
             "Web and mobile apps",

@@ -44,7 +44,7 @@ def draw():
             table = node(
                 "dynamodb",
                 "Files table",
-                role="One item per file: owner, object key, status (PENDING, UPLOADED) and size.",
+                role="One item per upload, with its owner, object key, status (PENDING, UPLOADED) and size.",
             )
         step(
             1,
