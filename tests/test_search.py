@@ -102,6 +102,18 @@ QUERIES = {
     # generative-ai-rag
     "chatbot that answers from our own documents with citations": "patterns/generative-ai-rag/",
     "RetrieveAndGenerate with a knowledge base and a guardrail": "patterns/generative-ai-rag/",
+    # async-request-reply
+    "return 202 Accepted and poll a status URL": "patterns/async-request-reply/",
+    "long job longer than the 29 second timeout": "patterns/async-request-reply/",
+    # valet-key
+    "let the browser upload a file directly to S3": "patterns/valet-key/",
+    "content-length-range in a presigned POST": "patterns/valet-key/",
+    # websocket-push
+    "push notifications to the browser instead of polling": "patterns/websocket-push/",
+    "PostToConnection with connection IDs": "patterns/websocket-push/",
+    # graphql-api
+    "AppSync resolvers for DynamoDB and Lambda": "patterns/graphql-api/",
+    "N+1 problem with BatchInvoke": "patterns/graphql-api/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

@@ -381,3 +381,20 @@ def test_a_getatt_of_a_type_moto_lacks_becomes_a_named_placeholder(deployments):
     environment = deployment.environments["ReadFunction"]
     assert environment["CACHE_HOST"] == "emulated-ProductsCache-Endpoint.Address"
     assert environment["TABLE_NAME"] == deployment.physical["ProductsTable"]  # a real value
+
+
+def test_websocket_api_needs_an_authorizer_on_connect_only(tmp_path):
+    """API Gateway takes an authorizer only on a WebSocket API's $connect route: an open
+    $disconnect is fine, an open $connect is not."""
+    copy = tmp_path / "stacks" / "patterns" / "websocket-push"
+    shutil.copytree(stack_paths("patterns/websocket-push").folder, copy)
+    stack = StackPaths(copy, tmp_path / "stacks")
+    text = stack.template.read_text(encoding="utf-8")
+    assert safety.check(load(stack), prepare(stack).expanded) == []
+    bad = text.replace("AuthorizationType: AWS_IAM", "AuthorizationType: NONE", 1)
+    stack.template.write_text(bad)
+    problems = safety.check(load(stack), prepare(stack).expanded)
+    assert problems == [
+        f"{stack.rel}:{_line_of(bad, '  ConnectRoute:')}: route without an authorizer: "
+        "set AuthorizationType"
+    ]

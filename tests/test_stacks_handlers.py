@@ -1322,3 +1322,180 @@ def test_generative_ai_rag_asks_the_knowledge_base_through_the_guardrail(stack, 
     too_long = {"body": json.dumps({"question": "x" * 1001})}
     assert s.call("AnswerFunction", too_long)["statusCode"] == 400
     assert len(requests) == 2  # rejected before any tokens were spent
+
+
+# --- async-request-reply ---
+
+
+def test_async_request_reply_accepts_works_and_reports(stack):
+    s = stack("patterns/async-request-reply")
+    sqs = boto3.client("sqs")
+    queue = s["JobsQueue"]
+    accepted = s.call("SubmitFunction", s.event("submit.json"))
+    assert accepted["statusCode"] == 202
+    job_id = json.loads(accepted["body"])["jobId"]
+    assert accepted["headers"]["Location"] == f"/prod/jobs/{job_id}"
+    assert s.table("JobsTable").get_item(Key={"jobId": job_id})["Item"]["status"] == "PENDING"
+    queued = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
+    assert [json.loads(m["Body"])["jobId"] for m in queued] == [job_id]
+    for m in queued:
+        sqs.delete_message(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"])
+    # The same Idempotency-Key names the same job: no second item, the pending job re-queued.
+    again = s.call("SubmitFunction", s.event("submit.json"))
+    assert json.loads(again["body"])["jobId"] == job_id
+    assert s.table("JobsTable").scan()["Count"] == 1
+    requeued = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
+    assert [json.loads(m["Body"])["jobId"] for m in requeued] == [job_id]
+    for m in requeued:
+        sqs.delete_message(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"])
+
+    pending = s.call("StatusFunction", s.event("status.json", JOB_ID=job_id))
+    assert json.loads(pending["body"])["status"] == "PENDING"
+    assert pending["headers"]["Retry-After"] == "5"
+
+    batch = s.event("sqs-job.json", JOB_ID=job_id)
+    assert s.call("WorkerFunction", batch) == {"batchItemFailures": []}
+    done = json.loads(s.call("StatusFunction", s.event("status.json", JOB_ID=job_id))["body"])
+    assert done == {"jobId": job_id, "status": "SUCCEEDED", "result": {"lines": 2, "total": 28}}
+    # A redelivered job changes nothing, and a resubmission after success queues nothing.
+    assert s.call("WorkerFunction", batch) == {"batchItemFailures": []}
+    s.call("SubmitFunction", s.event("submit.json"))
+    assert "Messages" not in sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=0)
+
+    # Bad input is a permanent failure the client reads, not a retry.
+    s.table("JobsTable").put_item(Item={"jobId": "bad-1", "status": "PENDING"})
+    bad = {"Records": [{"messageId": "m-9", "body": json.dumps({"jobId": "bad-1"})}]}
+    assert s.call("WorkerFunction", bad) == {"batchItemFailures": []}
+    failed = json.loads(s.call("StatusFunction", s.event("status.json", JOB_ID="bad-1"))["body"])
+    assert failed["status"] == "FAILED" and "lines" in failed["error"]
+    missing = s.call("StatusFunction", s.event("status.json", JOB_ID="nope"))
+    assert missing["statusCode"] == 404
+    assert s.call("SubmitFunction", {"body": "not json"})["statusCode"] == 400
+
+
+# --- valet-key ---
+
+
+def test_valet_key_signs_one_object_and_records_what_arrived(stack):
+    import base64
+    from urllib.parse import quote_plus
+
+    s = stack("patterns/valet-key")
+    s3 = boto3.client("s3")
+    bucket = s.bucket("FilesBucket")
+    granted = s.call("ValetFunction", s.event("upload.json"))
+    assert granted["statusCode"] == 201
+    body = json.loads(granted["body"])
+    file_id, fields = body["fileId"], body["fields"]
+    key = fields["key"]
+    assert key == f"uploads/{file_id}/invoice_2026-11.pdf"  # the function chose the key
+    assert bucket in body["url"]
+    policy = json.loads(base64.b64decode(fields["policy"]))
+    assert ["content-length-range", 1, 48213] in policy["conditions"]
+    assert {"key": key} in policy["conditions"]
+    assert {"Content-Type": "application/pdf"} in policy["conditions"]
+    item = s.table("FilesTable").get_item(Key={"fileId": file_id})["Item"]
+    assert item["status"] == "PENDING" and item["owner"].endswith(":user/ana")
+
+    # Nothing to download until S3 says the object arrived.
+    early = s.call("ValetFunction", s.event("download.json", FILE_ID=file_id))
+    assert early["statusCode"] == 409
+
+    s3.put_object(Bucket=bucket, Key=key, Body=b"%PDF-1.7 " + b"x" * 48204)
+    created = s.event("object-created.json", FILES_BUCKET=bucket, OBJECT_KEY=quote_plus(key))
+    assert s.call("RecordFunction", created) == {"recorded": [key]}
+    assert s.call("RecordFunction", created) == {"recorded": []}  # a repeated event: no change
+    item = s.table("FilesTable").get_item(Key={"fileId": file_id})["Item"]
+    assert item["status"] == "UPLOADED" and item["size"] == 48213
+
+    read = s.call("ValetFunction", s.event("download.json", FILE_ID=file_id))
+    assert read["statusCode"] == 200
+    url = json.loads(read["body"])["url"]
+    assert quote_plus(key).replace("+", "%20") in url or key in url
+    assert "X-Amz-Expires=300" in url
+    stranger = s.event("download.json", FILE_ID=file_id, **{"user/ana": "user/eve"})
+    assert s.call("ValetFunction", stranger)["statusCode"] == 404
+
+    too_big = s.event("upload.json", **{"48213": "999999999"})
+    assert s.call("ValetFunction", too_big)["statusCode"] == 413
+    exe = s.event("upload.json", **{"application/pdf": "application/x-msdownload"})
+    assert s.call("ValetFunction", exe)["statusCode"] == 415
+
+
+# --- websocket-push ---
+
+
+def test_websocket_push_reaches_each_follower_and_forgets_closed_ones(stack, monkeypatch):
+    from moto.apigatewaymanagementapi.models import apigatewaymanagementapi_backends
+
+    s = stack("patterns/websocket-push")
+    table = s.table("ConnectionsTable")
+    for connection_id in ("conn-a", "conn-b", "conn-closed"):
+        answer = s.call("ConnectionFunction", s.event("connect.json", CONNECTION_ID=connection_id))
+        assert answer["statusCode"] == 200
+    other = s.event("connect.json", CONNECTION_ID="conn-other", **{"order-42": "order-7"})
+    s.call("ConnectionFunction", other)
+    item = table.get_item(Key={"connectionId": "conn-a"})["Item"]
+    assert item["channel"] == "order-42" and item["expiresAt"] > time.time() + 7000
+    bad = s.event("connect.json", CONNECTION_ID="conn-x", **{"order-42": "Order 42!"})
+    assert s.call("ConnectionFunction", bad)["statusCode"] == 400
+
+    # moto keeps every post; it cannot model a socket that closed without $disconnect, so
+    # that connection answers 410 Gone here the way API Gateway would.
+    real_client = boto3.client
+
+    def client(name, **kwargs):
+        made = real_client(name, **kwargs)
+        if name == "apigatewaymanagementapi":
+            post = made.post_to_connection
+
+            def post_or_gone(**args):
+                if args["ConnectionId"] == "conn-closed":
+                    error = {"Error": {"Code": "GoneException", "Message": "closed"}}
+                    raise made.exceptions.GoneException(error, "PostToConnection")
+                return post(**args)
+
+            made.post_to_connection = post_or_gone
+        return made
+
+    monkeypatch.setattr(boto3, "client", client)
+    endpoint = "https://abc123.execute-api.us-east-1.amazonaws.com/live"
+    pushed = s.call("PushFunction", s.event("status-changed.json"), CONNECTIONS_ENDPOINT=endpoint)
+    assert pushed == {"sent": 2, "gone": 1}
+    account = real_client("sts").get_caller_identity()["Account"]
+    sockets = apigatewaymanagementapi_backends[account]["us-east-1"].connections
+    for connection_id in ("conn-a", "conn-b"):
+        message = json.loads(sockets[connection_id].data)
+        assert message == {
+            "type": "OrderStatusChanged",
+            "data": {"channel": "order-42", "orderId": "order-42", "status": "SHIPPED"},
+        }
+    assert sockets["conn-other"].data == b""  # another channel hears nothing
+    assert "Item" not in table.get_item(Key={"connectionId": "conn-closed"})
+
+    s.call("ConnectionFunction", s.event("disconnect.json", CONNECTION_ID="conn-b"))
+    assert "Item" not in table.get_item(Key={"connectionId": "conn-b"})
+    again = s.call("PushFunction", s.event("status-changed.json"), CONNECTIONS_ENDPOINT=endpoint)
+    assert again == {"sent": 1, "gone": 0}
+
+
+# --- graphql-api ---
+
+
+def test_graphql_quote_function_answers_a_batch_in_order(stack):
+    s = stack("patterns/graphql-api")
+    batch = s.event("batch-quote.json")
+    quotes = s.call("QuoteFunction", batch)
+    assert quotes == [
+        {"amount": 9.8, "currency": "EUR", "days": 1},  # 2 kg to Germany
+        {"amount": 74.7, "currency": "EUR", "days": 7},  # 3 started kg, elsewhere
+        None,  # no items, nothing to ship
+    ]
+    # One parent without batching gets one answer, the same as inside the batch.
+    assert s.call("QuoteFunction", batch[0]) == quotes[0]
+    # The resolver that sends the batch is bound to this function through its data source.
+    resources = load(stack_paths(s.id)).resources
+    resolver = resources["ShippingQuoteResolver"]["Properties"]
+    assert resolver["MaxBatchSize"] == 10 and "BatchInvoke" in resolver["Code"]
+    source = resources["QuoteDataSource"]["Properties"]["LambdaConfig"]["LambdaFunctionArn"]
+    assert source == {"Fn::GetAtt": ["QuoteFunction", "Arn"]}

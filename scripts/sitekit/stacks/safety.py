@@ -325,7 +325,16 @@ class _Checker:
                             f"{method.upper()} {path} has no authorizer: add one, or say why "
                             "the demo is open under Metadata: Deploy: OpenApi",
                         )
+        # A WebSocket API authorizes the connection once, on $connect: API Gateway takes an
+        # authorizer on no other route, so only $connect must have one.
+        websockets = {
+            n
+            for n, p in self.of_type("AWS::ApiGatewayV2::Api")
+            if p.get("ProtocolType") == "WEBSOCKET"
+        }
         for name, props in self.of_type("AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Route"):
+            if references(props.get("ApiId")) & websockets and props.get("RouteKey") != "$connect":
+                continue
             if (
                 props.get("AuthorizationType", "NONE") == "NONE"
                 and props.get("HttpMethod") != "OPTIONS"
