@@ -52,7 +52,7 @@ def draw():
             queue,
             pipe,
             "The pipe polls a batch and keeps only events whose body has "
-            '`"type": "order.placed"`; the rest are deleted without running any code.',
+            '`"type": "order.placed"`; the rest are dropped without running any code.',
             asynchronous=True,
         )
         step(

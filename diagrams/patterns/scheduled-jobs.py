@@ -69,7 +69,8 @@ def draw():
             3,
             reminders,
             reminder,
-            "At that minute, the schedule invokes the reminder function with the reservation ID.",
+            "At that minute, the schedule invokes the reminder function asynchronously with the "
+            "reservation ID.",
             asynchronous=True,
         )
         step(
