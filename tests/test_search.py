@@ -66,6 +66,9 @@ QUERIES = {
     "feature by feature cut-over with a facade": "patterns/strangler-fig/",
     "who is responsible for what in SaaS": "service-models/",
     "per-team subdomains with base path mappings": "patterns/hosting-microservices/",
+    # claim-check
+    "send a message bigger than the SQS size limit": "patterns/claim-check/",
+    "store the payload in S3 and pass a pointer": "patterns/claim-check/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

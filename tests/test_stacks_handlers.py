@@ -484,3 +484,66 @@ def test_state_machine_records_and_notifies(stack):
         _workflow(s, "OrderWorkflow", s.event("declined-order.json"))
     assert failed.value.error == "OrderNotPaid"
     assert orders.get_item(Key={"orderId": "order-43"})["Item"]["status"] == "FAILED"
+
+
+# --- claim-check ---
+
+
+def _as_sqs_records(queue_url: str) -> dict:
+    """The messages waiting in a queue, shaped like the batch Lambda's poller would deliver."""
+    messages = boto3.client("sqs").receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)
+    return {
+        "Records": [
+            {"messageId": m["MessageId"], "body": m["Body"], "eventSource": "aws:sqs"}
+            for m in messages.get("Messages", [])
+        ]
+    }
+
+
+def test_claim_check_large_documents_travel_as_pointers(stack):
+    s = stack("patterns/claim-check")
+    s3, bucket, queue = boto3.client("s3"), s.bucket("PayloadBucket"), s["ClaimsQueue"]
+    small = s.call("ProducerFunction", s.event("document.json"))
+    assert small["claimCheck"] is None  # under the inline limit: no object, the body travels
+    big = {"documentId": "big-1", "document": {"lines": ["x" * 1000] * 400}}
+    answer = s.call("ProducerFunction", big)
+    claim = answer["claimCheck"]
+    assert claim["bucket"] == bucket and claim["key"].startswith("payloads/")
+    assert claim["size"] > 262144
+    stored = s3.get_object(Bucket=bucket, Key=claim["key"])["Body"].read()
+    assert json.loads(stored) == big["document"]
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 1  # the small one stayed inline
+    batch = _as_sqs_records(queue)
+    bodies = [json.loads(r["body"]) for r in batch["Records"]]
+    assert sorted(b["documentId"] for b in bodies) == ["big-1", "contract-2026-114"]
+    pointer = next(r for r in batch["Records"] if "claimCheck" in json.loads(r["body"]))
+    assert len(pointer["body"]) < 400  # only the claim check crossed the queue
+
+    assert s.call("ConsumerFunction", batch) == {"batchItemFailures": []}
+    assert s.call("ConsumerFunction", batch) == {"batchItemFailures": []}  # redelivered: no-op
+    table = s.table("ResultsTable")
+    row = table.get_item(Key={"documentId": "big-1"})["Item"]
+    assert row["lines"] == 400 and row["viaClaimCheck"] is True and row["bytes"] == claim["size"]
+    assert table.get_item(Key={"documentId": "contract-2026-114"})["Item"]["lines"] == 2
+
+
+def test_claim_check_consumer_refuses_missing_tampered_and_foreign_payloads(stack):
+    s = stack("patterns/claim-check")
+    s3, bucket = boto3.client("s3"), s.bucket("PayloadBucket")
+    sample = s.event("sqs-batch.json", PAYLOAD_BUCKET=bucket)
+    # The inline record is redeemed; the claim check whose object is gone is reported.
+    assert s.call("ConsumerFunction", sample) == {
+        "batchItemFailures": [{"itemIdentifier": "c1a1m-0002"}]
+    }
+    missing = json.loads(sample["Records"][1]["body"])
+    s3.put_object(Bucket=bucket, Key=missing["claimCheck"]["key"], Body=b'{"lines": ["forged"]}')
+    foreign = {**missing, "documentId": "doc-x", "claimCheck": {**missing["claimCheck"]}}
+    foreign["claimCheck"]["bucket"] = "someone-elses-bucket"
+    records = [
+        {"messageId": "tampered", "body": json.dumps(missing)},
+        {"messageId": "foreign", "body": json.dumps(foreign)},
+    ]
+    failed = s.call("ConsumerFunction", {"Records": records})["batchItemFailures"]
+    assert [f["itemIdentifier"] for f in failed] == ["tampered", "foreign"]
+    table = s.table("ResultsTable")
+    assert "Item" not in table.get_item(Key={"documentId": "contract-2026-115"})
