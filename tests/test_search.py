@@ -69,6 +69,9 @@ QUERIES = {
     # claim-check
     "send a message bigger than the SQS size limit": "patterns/claim-check/",
     "store the payload in S3 and pass a pointer": "patterns/claim-check/",
+    # transactional-outbox
+    "dual write between DynamoDB and EventBridge": "patterns/transactional-outbox/",
+    "publish an event only if the database write commits": "patterns/transactional-outbox/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

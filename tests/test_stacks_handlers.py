@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.server
 import io
 import json
+import re
 import threading
 import time
 
@@ -547,3 +548,79 @@ def test_claim_check_consumer_refuses_missing_tampered_and_foreign_payloads(stac
     assert [f["itemIdentifier"] for f in failed] == ["tampered", "foreign"]
     table = s.table("ResultsTable")
     assert "Item" not in table.get_item(Key={"documentId": "contract-2026-115"})
+
+
+# --- transactional-outbox ---
+
+
+def test_transactional_outbox_order_and_event_commit_together(stack):
+    s = stack("patterns/transactional-outbox")
+    orders, outbox = s.table("OrdersTable"), s.table("OutboxTable")
+    placed = s.call("OrderFunction", s.event("order.json"))
+    assert placed["status"] == "PLACED"
+    order = orders.get_item(Key={"orderId": "order-42"})["Item"]
+    assert order["status"] == "PLACED" and str(order["total"]) == "41.00"
+    event = outbox.get_item(Key={"eventId": placed["eventId"]})["Item"]
+    assert event["eventType"] == "OrderPlaced" and event["orderId"] == "order-42"
+    assert event["total"] == "41.00" and event["expiresAt"] > event["createdAt"]
+    # A retry cannot create a second order or a second event: the transaction is cancelled.
+    again = s.call("OrderFunction", s.event("order.json"))
+    assert again == {**placed, "status": "ALREADY_PLACED"}
+    assert [i["orderId"] for i in outbox.scan()["Items"]].count("order-42") == 1
+    # Neither write happens without the other: an order that exists blocks its event too.
+    orders.put_item(Item={"orderId": "order-43", "status": "PLACED"})
+    clash = s.call("OrderFunction", s.event("order.json", **{"order-42": "order-43"}))
+    assert clash["status"] == "ALREADY_PLACED"
+    assert "Item" not in outbox.get_item(Key={"eventId": clash["eventId"]})
+    assert "items" not in orders.get_item(Key={"orderId": "order-43"})["Item"]
+    with pytest.raises(ValueError):
+        s.call("OrderFunction", {"orderId": "order-44", "customerId": "c", "items": []})
+    assert "Item" not in orders.get_item(Key={"orderId": "order-44"})
+
+
+def _pipe_template(template: str, record: dict) -> dict:
+    """Fill a pipe's InputTemplate the way Pipes documents it: each <$.path> is replaced by
+    the value at that path in the record."""
+
+    def value(match):
+        found = record
+        for part in match.group(1).split("."):
+            found = found[part]
+        return str(found)
+
+    return json.loads(re.sub(r"<\$\.([A-Za-z0-9_.]+)>", value, template))
+
+
+def test_transactional_outbox_pipe_publishes_only_new_items_as_plain_json(stack):
+    s = stack("patterns/transactional-outbox")
+    pipe = load(stack_paths(s.id)).resources["OutboxPipe"]["Properties"]
+    placed = s.call("OrderFunction", s.event("order.json", **{"order-42": "order-50"}))
+    record = s.event("outbox-stream-record.json", EVENT_ID=placed["eventId"])
+    record["dynamodb"]["NewImage"]["orderId"]["S"] = "order-50"
+    pattern = pipe["SourceParameters"]["FilterCriteria"]["Filters"][0]["Pattern"]
+    from moto.events.models import EventPattern  # EventBridge's matcher, as moto implements it
+
+    matcher = EventPattern.load(pattern)
+    assert matcher.matches_event(record)
+    removed = {**record, "eventName": "REMOVE"}  # a TTL deletion must not become an event
+    assert not matcher.matches_event(removed)
+    target = pipe["TargetParameters"]
+    detail = _pipe_template(target["InputTemplate"], record)
+    stored = s.table("OutboxTable").get_item(Key={"eventId": placed["eventId"]})["Item"]
+    assert detail == {
+        "eventId": stored["eventId"],
+        "orderId": stored["orderId"],
+        "customerId": stored["customerId"],
+        "total": stored["total"],
+    }
+    detail_type = target["EventBridgeEventBusParameters"]["DetailType"]
+    path = detail_type.removeprefix("$.").split(".")
+    found = record
+    for part in path:
+        found = found[part]
+    assert found == "OrderPlaced"
+    rule = load(stack_paths(s.id)).resources["OrderPlacedRule"]["Properties"]["EventPattern"]
+    assert rule == {
+        "source": [target["EventBridgeEventBusParameters"]["Source"]],
+        "detail-type": [found],
+    }
