@@ -72,6 +72,9 @@ QUERIES = {
     # transactional-outbox
     "dual write between DynamoDB and EventBridge": "patterns/transactional-outbox/",
     "publish an event only if the database write commits": "patterns/transactional-outbox/",
+    # idempotent-consumer
+    "stop a duplicate SQS message from charging twice": "patterns/idempotent-consumer/",
+    "idempotency key with a conditional write and TTL": "patterns/idempotent-consumer/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

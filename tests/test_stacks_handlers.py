@@ -8,6 +8,7 @@ buckets, buses, topics) is the emulated stack's.
 
 from __future__ import annotations
 
+import hashlib
 import http.server
 import io
 import json
@@ -624,3 +625,75 @@ def test_transactional_outbox_pipe_publishes_only_new_items_as_plain_json(stack)
         "source": [target["EventBridgeEventBusParameters"]["Source"]],
         "detail-type": [found],
     }
+
+
+# --- idempotent-consumer ---
+
+
+def _counting_provider(status: int = 200) -> tuple[str, list[bytes]]:
+    """A loopback payment provider that records every charge it receives."""
+    calls: list[bytes] = []
+
+    class Provider(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            calls.append(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(json.dumps({"chargeId": f"ch_{len(calls)}"}).encode())
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Provider)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/charges", calls
+
+
+def test_idempotent_consumer_charges_once_per_key(stack):
+    s = stack("patterns/idempotent-consumer")
+    url, calls = _counting_provider()
+    batch = s.event("sqs-batch.json")  # m-1 and m-2 carry the same request; m-3 reuses its key
+    first = s.call("PaymentConsumer", batch, PROVIDER_URL=url)
+    assert first == {"batchItemFailures": [{"itemIdentifier": "m-3"}]}
+    assert [json.loads(c) for c in calls] == [{"amount": 4100, "currency": "EUR"}]
+    record = s.table("IdempotencyTable").get_item(Key={"idempotencyKey": "order-42"})["Item"]
+    assert record["status"] == "COMPLETED" and record["chargeId"] == "ch_1"
+    assert record["expiresAt"] > time.time() + 4 * 86400  # outlives the queue's 4-day retention
+    again = s.call("PaymentConsumer", batch, PROVIDER_URL=url)  # SQS redelivers the batch
+    assert again == first and len(calls) == 1
+
+
+def test_idempotent_consumer_releases_the_claim_when_the_charge_fails(stack):
+    s = stack("patterns/idempotent-consumer")
+    table = s.table("IdempotencyTable")
+    message = s.event("sqs-batch.json")["Records"][0]
+    message = {**message, "body": message["body"].replace("order-42", "order-77")}
+    down, down_calls = _counting_provider(status=503)
+    failed = s.call("PaymentConsumer", {"Records": [message]}, PROVIDER_URL=down)
+    assert failed == {"batchItemFailures": [{"itemIdentifier": "m-1"}]} and len(down_calls) == 1
+    assert "Item" not in table.get_item(Key={"idempotencyKey": "order-77"})  # free to retry
+    # Another invocation holds a live claim: this copy must wait, not charge.
+    table.put_item(
+        Item={
+            "idempotencyKey": "order-77",
+            "status": "IN_PROGRESS",
+            "payloadHash": hashlib.sha256(message["body"].encode()).hexdigest(),
+            "lockedUntil": int(time.time()) + 60,
+            "expiresAt": int(time.time()) + 86400,
+        }
+    )
+    up, up_calls = _counting_provider()
+    busy = s.call("PaymentConsumer", {"Records": [message]}, PROVIDER_URL=up)
+    assert busy == failed and up_calls == []
+    # Its lock expires (the other invocation crashed): the next delivery takes over and charges.
+    table.update_item(
+        Key={"idempotencyKey": "order-77"},
+        UpdateExpression="SET lockedUntil = :past",
+        ExpressionAttributeValues={":past": int(time.time()) - 1},
+    )
+    assert s.call("PaymentConsumer", {"Records": [message]}, PROVIDER_URL=up) == {
+        "batchItemFailures": []
+    }
+    assert len(up_calls) == 1
+    assert table.get_item(Key={"idempotencyKey": "order-77"})["Item"]["status"] == "COMPLETED"
