@@ -75,6 +75,9 @@ QUERIES = {
     # idempotent-consumer
     "stop a duplicate SQS message from charging twice": "patterns/idempotent-consumer/",
     "idempotency key with a conditional write and TTL": "patterns/idempotent-consumer/",
+    # dead-letter-redrive
+    "move messages back from the DLQ to the source queue": "patterns/dead-letter-redrive/",
+    "maxReceiveCount and an alarm on queue depth": "patterns/dead-letter-redrive/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

@@ -697,3 +697,72 @@ def test_idempotent_consumer_releases_the_claim_when_the_charge_fails(stack):
     }
     assert len(up_calls) == 1
     assert table.get_item(Key={"idempotencyKey": "order-77"})["Item"]["status"] == "COMPLETED"
+
+
+# --- dead-letter-redrive ---
+
+
+def test_dead_letter_redrive_worker_reports_only_failed_orders(stack):
+    s = stack("patterns/dead-letter-redrive")
+    warehouse, shipped = _counting_provider()
+    batch = s.event("sqs-batch.json")  # m-2 has no items: it can never succeed
+    assert s.call("OrderWorker", batch, WAREHOUSE_URL=warehouse) == {
+        "batchItemFailures": [{"itemIdentifier": "m-2"}]
+    }
+    assert [json.loads(c)["orderId"] for c in shipped] == ["order-42"]
+    down, _ = _counting_provider(status=503)  # an outage fails every order, none is lost
+    assert s.call("OrderWorker", batch, WAREHOUSE_URL=down) == {
+        "batchItemFailures": [{"itemIdentifier": "m-1"}, {"itemIdentifier": "m-2"}]
+    }
+
+
+def test_dead_letter_redrive_receipt_errors_reach_lambda(stack):
+    s = stack("patterns/dead-letter-redrive")
+    mail, sent = _counting_provider()
+    request = s.event("receipt-requested.json")
+    assert s.call("ReceiptFunction", request, EMAIL_URL=mail) == {"sent": "order-42"}
+    assert json.loads(sent[0]) == {
+        "to": "ana@example.com",
+        "template": "receipt",
+        "orderId": "order-42",
+    }
+    broken, _ = _counting_provider(status=500)
+    with pytest.raises(OSError):  # raised, so Lambda retries and then uses the destination
+        s.call("ReceiptFunction", request, EMAIL_URL=broken)
+    with pytest.raises(ValueError):
+        s.call("ReceiptFunction", {**request, "email": "nobody"}, EMAIL_URL=mail)
+
+
+def test_dead_letter_redrive_queue_moves_a_poison_order_after_five_receives(stack):
+    s = stack("patterns/dead-letter-redrive")
+    sqs = boto3.client("sqs")
+    source, dlq = s["OrdersQueue"], s["OrdersDLQ"]
+    source_arn = sqs.get_queue_attributes(QueueUrl=source, AttributeNames=["QueueArn"])
+    # moto does not keep RedriveAllowPolicy, so check the template's: it must name exactly the
+    # deployed source queue once CloudFormation fills in the pseudo parameters.
+    resources = load(stack_paths(s.id)).resources
+    allow = resources["OrdersDLQ"]["Properties"]["RedriveAllowPolicy"]
+    assert allow["redrivePermission"] == "byQueue"
+    (pattern,) = [arn["Fn::Sub"] for arn in allow["sourceQueueArns"]]
+    _, partition, _, region, account, name = source_arn["Attributes"]["QueueArn"].split(":")
+    stack_name = name.removesuffix("-orders")
+    assert (
+        resources["OrdersQueue"]["Properties"]["QueueName"]["Fn::Sub"] == "${AWS::StackName}-orders"
+    )
+    filled = (
+        pattern.replace("${AWS::Partition}", partition)
+        .replace("${AWS::Region}", region)
+        .replace("${AWS::AccountId}", account)
+        .replace("${AWS::StackName}", stack_name)
+    )
+    assert filled == source_arn["Attributes"]["QueueArn"]
+    # Pause the stack's own mapping: moto's poller would take a receive and fail without Docker.
+    boto3.client("lambda").update_event_source_mapping(UUID=s["OrderWorkerMapping"], Enabled=False)
+    sqs.send_message(QueueUrl=source, MessageBody=s.event("sqs-batch.json")["Records"][1]["body"])
+    receives = 0
+    while sqs.receive_message(QueueUrl=source, VisibilityTimeout=0).get("Messages"):
+        receives += 1  # a worker that fails and never deletes the message
+        assert receives <= 5
+    assert receives == 5
+    parked = sqs.receive_message(QueueUrl=dlq).get("Messages", [])
+    assert [json.loads(m["Body"])["orderId"] for m in parked] == ["order-43"]
