@@ -114,6 +114,18 @@ QUERIES = {
     # graphql-api
     "AppSync resolvers for DynamoDB and Lambda": "patterns/graphql-api/",
     "N+1 problem with BatchInvoke": "patterns/graphql-api/",
+    # claim-check
+    "send a message bigger than the SQS size limit": "patterns/claim-check/",
+    "store the payload in S3 and pass a pointer": "patterns/claim-check/",
+    # transactional-outbox
+    "dual write between DynamoDB and EventBridge": "patterns/transactional-outbox/",
+    "publish an event only if the database write commits": "patterns/transactional-outbox/",
+    # idempotent-consumer
+    "stop a duplicate SQS message from charging twice": "patterns/idempotent-consumer/",
+    "idempotency key with a conditional write and TTL": "patterns/idempotent-consumer/",
+    # dead-letter-redrive
+    "move messages back from the DLQ to the source queue": "patterns/dead-letter-redrive/",
+    "maxReceiveCount and an alarm on queue depth": "patterns/dead-letter-redrive/",
 }
 
 # As-you-type: the last word may be half typed, so it also matches as a prefix.

@@ -8,9 +8,11 @@ buckets, buses, topics) is the emulated stack's.
 
 from __future__ import annotations
 
+import hashlib
 import http.server
 import io
 import json
+import re
 import threading
 import time
 import urllib.parse
@@ -1276,6 +1278,161 @@ def _bedrock_agent_runtime(answer: dict) -> tuple[str, list[dict]]:
             self.end_headers()
             self.wfile.write(json.dumps(answer).encode())
 
+
+# --- claim-check ---
+
+
+def _as_sqs_records(queue_url: str) -> dict:
+    """The messages waiting in a queue, shaped like the batch Lambda's poller would deliver."""
+    messages = boto3.client("sqs").receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)
+    return {
+        "Records": [
+            {"messageId": m["MessageId"], "body": m["Body"], "eventSource": "aws:sqs"}
+            for m in messages.get("Messages", [])
+        ]
+    }
+
+
+def test_claim_check_large_documents_travel_as_pointers(stack):
+    s = stack("patterns/claim-check")
+    s3, bucket, queue = boto3.client("s3"), s.bucket("PayloadBucket"), s["ClaimsQueue"]
+    small = s.call("ProducerFunction", s.event("document.json"))
+    assert small["claimCheck"] is None  # under the inline limit: no object, the body travels
+    big = {"documentId": "big-1", "document": {"lines": ["x" * 1000] * 400}}
+    answer = s.call("ProducerFunction", big)
+    claim = answer["claimCheck"]
+    assert claim["bucket"] == bucket and claim["key"].startswith("payloads/")
+    assert claim["size"] > 262144
+    stored = s3.get_object(Bucket=bucket, Key=claim["key"])["Body"].read()
+    assert json.loads(stored) == big["document"]
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 1  # the small one stayed inline
+    batch = _as_sqs_records(queue)
+    bodies = [json.loads(r["body"]) for r in batch["Records"]]
+    assert sorted(b["documentId"] for b in bodies) == ["big-1", "contract-2026-114"]
+    pointer = next(r for r in batch["Records"] if "claimCheck" in json.loads(r["body"]))
+    assert len(pointer["body"]) < 400  # only the claim check crossed the queue
+
+    assert s.call("ConsumerFunction", batch) == {"batchItemFailures": []}
+    assert s.call("ConsumerFunction", batch) == {"batchItemFailures": []}  # redelivered: no-op
+    table = s.table("ResultsTable")
+    row = table.get_item(Key={"documentId": "big-1"})["Item"]
+    assert row["lines"] == 400 and row["viaClaimCheck"] is True and row["bytes"] == claim["size"]
+    assert table.get_item(Key={"documentId": "contract-2026-114"})["Item"]["lines"] == 2
+
+
+def test_claim_check_consumer_refuses_missing_tampered_and_foreign_payloads(stack):
+    s = stack("patterns/claim-check")
+    s3, bucket = boto3.client("s3"), s.bucket("PayloadBucket")
+    sample = s.event("sqs-batch.json", PAYLOAD_BUCKET=bucket)
+    # The inline record is redeemed; the claim check whose object is gone is reported.
+    assert s.call("ConsumerFunction", sample) == {
+        "batchItemFailures": [{"itemIdentifier": "c1a1m-0002"}]
+    }
+    missing = json.loads(sample["Records"][1]["body"])
+    s3.put_object(Bucket=bucket, Key=missing["claimCheck"]["key"], Body=b'{"lines": ["forged"]}')
+    foreign = {**missing, "documentId": "doc-x", "claimCheck": {**missing["claimCheck"]}}
+    foreign["claimCheck"]["bucket"] = "someone-elses-bucket"
+    records = [
+        {"messageId": "tampered", "body": json.dumps(missing)},
+        {"messageId": "foreign", "body": json.dumps(foreign)},
+    ]
+    failed = s.call("ConsumerFunction", {"Records": records})["batchItemFailures"]
+    assert [f["itemIdentifier"] for f in failed] == ["tampered", "foreign"]
+    table = s.table("ResultsTable")
+    assert "Item" not in table.get_item(Key={"documentId": "contract-2026-115"})
+
+
+# --- transactional-outbox ---
+
+
+def test_transactional_outbox_order_and_event_commit_together(stack):
+    s = stack("patterns/transactional-outbox")
+    orders, outbox = s.table("OrdersTable"), s.table("OutboxTable")
+    placed = s.call("OrderFunction", s.event("order.json"))
+    assert placed["status"] == "PLACED"
+    order = orders.get_item(Key={"orderId": "order-42"})["Item"]
+    assert order["status"] == "PLACED" and str(order["total"]) == "41.00"
+    event = outbox.get_item(Key={"eventId": placed["eventId"]})["Item"]
+    assert event["eventType"] == "OrderPlaced" and event["orderId"] == "order-42"
+    assert event["total"] == "41.00" and event["expiresAt"] > event["createdAt"]
+    # A retry cannot create a second order or a second event: the transaction is cancelled.
+    again = s.call("OrderFunction", s.event("order.json"))
+    assert again == {**placed, "status": "ALREADY_PLACED"}
+    assert [i["orderId"] for i in outbox.scan()["Items"]].count("order-42") == 1
+    # Neither write happens without the other: an order that exists blocks its event too.
+    orders.put_item(Item={"orderId": "order-43", "status": "PLACED"})
+    clash = s.call("OrderFunction", s.event("order.json", **{"order-42": "order-43"}))
+    assert clash["status"] == "ALREADY_PLACED"
+    assert "Item" not in outbox.get_item(Key={"eventId": clash["eventId"]})
+    assert "items" not in orders.get_item(Key={"orderId": "order-43"})["Item"]
+    with pytest.raises(ValueError):
+        s.call("OrderFunction", {"orderId": "order-44", "customerId": "c", "items": []})
+    assert "Item" not in orders.get_item(Key={"orderId": "order-44"})
+
+
+def _pipe_template(template: str, record: dict) -> dict:
+    """Fill a pipe's InputTemplate the way Pipes documents it: each <$.path> is replaced by
+    the value at that path in the record."""
+
+    def value(match):
+        found = record
+        for part in match.group(1).split("."):
+            found = found[part]
+        return str(found)
+
+    return json.loads(re.sub(r"<\$\.([A-Za-z0-9_.]+)>", value, template))
+
+
+def test_transactional_outbox_pipe_publishes_only_new_items_as_plain_json(stack):
+    s = stack("patterns/transactional-outbox")
+    pipe = load(stack_paths(s.id)).resources["OutboxPipe"]["Properties"]
+    placed = s.call("OrderFunction", s.event("order.json", **{"order-42": "order-50"}))
+    record = s.event("outbox-stream-record.json", EVENT_ID=placed["eventId"])
+    record["dynamodb"]["NewImage"]["orderId"]["S"] = "order-50"
+    pattern = pipe["SourceParameters"]["FilterCriteria"]["Filters"][0]["Pattern"]
+    from moto.events.models import EventPattern  # EventBridge's matcher, as moto implements it
+
+    matcher = EventPattern.load(pattern)
+    assert matcher.matches_event(record)
+    removed = {**record, "eventName": "REMOVE"}  # a TTL deletion must not become an event
+    assert not matcher.matches_event(removed)
+    target = pipe["TargetParameters"]
+    detail = _pipe_template(target["InputTemplate"], record)
+    stored = s.table("OutboxTable").get_item(Key={"eventId": placed["eventId"]})["Item"]
+    assert detail == {
+        "eventId": stored["eventId"],
+        "orderId": stored["orderId"],
+        "customerId": stored["customerId"],
+        "total": stored["total"],
+    }
+    detail_type = target["EventBridgeEventBusParameters"]["DetailType"]
+    path = detail_type.removeprefix("$.").split(".")
+    found = record
+    for part in path:
+        found = found[part]
+    assert found == "OrderPlaced"
+    rule = load(stack_paths(s.id)).resources["OrderPlacedRule"]["Properties"]["EventPattern"]
+    assert rule == {
+        "source": [target["EventBridgeEventBusParameters"]["Source"]],
+        "detail-type": [found],
+    }
+
+
+# --- idempotent-consumer ---
+
+
+def _counting_provider(status: int = 200) -> tuple[str, list[bytes]]:
+    """A loopback payment provider that records every charge it receives."""
+    calls: list[bytes] = []
+
+    class Provider(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            calls.append(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(json.dumps({"chargeId": f"ch_{len(calls)}"}).encode())
+
         def log_message(self, *args):
             pass
 
@@ -1499,3 +1656,124 @@ def test_graphql_quote_function_answers_a_batch_in_order(stack):
     assert resolver["MaxBatchSize"] == 10 and "BatchInvoke" in resolver["Code"]
     source = resources["QuoteDataSource"]["Properties"]["LambdaConfig"]["LambdaFunctionArn"]
     assert source == {"Fn::GetAtt": ["QuoteFunction", "Arn"]}
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Provider)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/charges", calls
+
+
+def test_idempotent_consumer_charges_once_per_key(stack):
+    s = stack("patterns/idempotent-consumer")
+    url, calls = _counting_provider()
+    batch = s.event("sqs-batch.json")  # m-1 and m-2 carry the same request; m-3 reuses its key
+    first = s.call("PaymentConsumer", batch, PROVIDER_URL=url)
+    assert first == {"batchItemFailures": [{"itemIdentifier": "m-3"}]}
+    assert [json.loads(c) for c in calls] == [{"amount": 4100, "currency": "EUR"}]
+    record = s.table("IdempotencyTable").get_item(Key={"idempotencyKey": "order-42"})["Item"]
+    assert record["status"] == "COMPLETED" and record["chargeId"] == "ch_1"
+    assert record["expiresAt"] > time.time() + 4 * 86400  # outlives the queue's 4-day retention
+    again = s.call("PaymentConsumer", batch, PROVIDER_URL=url)  # SQS redelivers the batch
+    assert again == first and len(calls) == 1
+
+
+def test_idempotent_consumer_releases_the_claim_when_the_charge_fails(stack):
+    s = stack("patterns/idempotent-consumer")
+    table = s.table("IdempotencyTable")
+    message = s.event("sqs-batch.json")["Records"][0]
+    message = {**message, "body": message["body"].replace("order-42", "order-77")}
+    down, down_calls = _counting_provider(status=503)
+    failed = s.call("PaymentConsumer", {"Records": [message]}, PROVIDER_URL=down)
+    assert failed == {"batchItemFailures": [{"itemIdentifier": "m-1"}]} and len(down_calls) == 1
+    assert "Item" not in table.get_item(Key={"idempotencyKey": "order-77"})  # free to retry
+    # Another invocation holds a live claim: this copy must wait, not charge.
+    table.put_item(
+        Item={
+            "idempotencyKey": "order-77",
+            "status": "IN_PROGRESS",
+            "payloadHash": hashlib.sha256(message["body"].encode()).hexdigest(),
+            "lockedUntil": int(time.time()) + 60,
+            "expiresAt": int(time.time()) + 86400,
+        }
+    )
+    up, up_calls = _counting_provider()
+    busy = s.call("PaymentConsumer", {"Records": [message]}, PROVIDER_URL=up)
+    assert busy == failed and up_calls == []
+    # Its lock expires (the other invocation crashed): the next delivery takes over and charges.
+    table.update_item(
+        Key={"idempotencyKey": "order-77"},
+        UpdateExpression="SET lockedUntil = :past",
+        ExpressionAttributeValues={":past": int(time.time()) - 1},
+    )
+    assert s.call("PaymentConsumer", {"Records": [message]}, PROVIDER_URL=up) == {
+        "batchItemFailures": []
+    }
+    assert len(up_calls) == 1
+    assert table.get_item(Key={"idempotencyKey": "order-77"})["Item"]["status"] == "COMPLETED"
+
+
+# --- dead-letter-redrive ---
+
+
+def test_dead_letter_redrive_worker_reports_only_failed_orders(stack):
+    s = stack("patterns/dead-letter-redrive")
+    warehouse, shipped = _counting_provider()
+    batch = s.event("sqs-batch.json")  # m-2 has no items: it can never succeed
+    assert s.call("OrderWorker", batch, WAREHOUSE_URL=warehouse) == {
+        "batchItemFailures": [{"itemIdentifier": "m-2"}]
+    }
+    assert [json.loads(c)["orderId"] for c in shipped] == ["order-42"]
+    down, _ = _counting_provider(status=503)  # an outage fails every order, none is lost
+    assert s.call("OrderWorker", batch, WAREHOUSE_URL=down) == {
+        "batchItemFailures": [{"itemIdentifier": "m-1"}, {"itemIdentifier": "m-2"}]
+    }
+
+
+def test_dead_letter_redrive_receipt_errors_reach_lambda(stack):
+    s = stack("patterns/dead-letter-redrive")
+    mail, sent = _counting_provider()
+    request = s.event("receipt-requested.json")
+    assert s.call("ReceiptFunction", request, EMAIL_URL=mail) == {"sent": "order-42"}
+    assert json.loads(sent[0]) == {
+        "to": "ana@example.com",
+        "template": "receipt",
+        "orderId": "order-42",
+    }
+    broken, _ = _counting_provider(status=500)
+    with pytest.raises(OSError):  # raised, so Lambda retries and then uses the destination
+        s.call("ReceiptFunction", request, EMAIL_URL=broken)
+    with pytest.raises(ValueError):
+        s.call("ReceiptFunction", {**request, "email": "nobody"}, EMAIL_URL=mail)
+
+
+def test_dead_letter_redrive_queue_moves_a_poison_order_after_five_receives(stack):
+    s = stack("patterns/dead-letter-redrive")
+    sqs = boto3.client("sqs")
+    source, dlq = s["OrdersQueue"], s["OrdersDLQ"]
+    source_arn = sqs.get_queue_attributes(QueueUrl=source, AttributeNames=["QueueArn"])
+    # moto does not keep RedriveAllowPolicy, so check the template's: it must name exactly the
+    # deployed source queue once CloudFormation fills in the pseudo parameters.
+    resources = load(stack_paths(s.id)).resources
+    allow = resources["OrdersDLQ"]["Properties"]["RedriveAllowPolicy"]
+    assert allow["redrivePermission"] == "byQueue"
+    (pattern,) = [arn["Fn::Sub"] for arn in allow["sourceQueueArns"]]
+    _, partition, _, region, account, name = source_arn["Attributes"]["QueueArn"].split(":")
+    stack_name = name.removesuffix("-orders")
+    assert (
+        resources["OrdersQueue"]["Properties"]["QueueName"]["Fn::Sub"] == "${AWS::StackName}-orders"
+    )
+    filled = (
+        pattern.replace("${AWS::Partition}", partition)
+        .replace("${AWS::Region}", region)
+        .replace("${AWS::AccountId}", account)
+        .replace("${AWS::StackName}", stack_name)
+    )
+    assert filled == source_arn["Attributes"]["QueueArn"]
+    # Pause the stack's own mapping: moto's poller would take a receive and fail without Docker.
+    boto3.client("lambda").update_event_source_mapping(UUID=s["OrderWorkerMapping"], Enabled=False)
+    sqs.send_message(QueueUrl=source, MessageBody=s.event("sqs-batch.json")["Records"][1]["body"])
+    receives = 0
+    while sqs.receive_message(QueueUrl=source, VisibilityTimeout=0).get("Messages"):
+        receives += 1  # a worker that fails and never deletes the message
+        assert receives <= 5
+    assert receives == 5
+    parked = sqs.receive_message(QueueUrl=dlq).get("Messages", [])
+    assert [json.loads(m["Body"])["orderId"] for m in parked] == ["order-43"]
