@@ -1278,161 +1278,6 @@ def _bedrock_agent_runtime(answer: dict) -> tuple[str, list[dict]]:
             self.end_headers()
             self.wfile.write(json.dumps(answer).encode())
 
-
-# --- claim-check ---
-
-
-def _as_sqs_records(queue_url: str) -> dict:
-    """The messages waiting in a queue, shaped like the batch Lambda's poller would deliver."""
-    messages = boto3.client("sqs").receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)
-    return {
-        "Records": [
-            {"messageId": m["MessageId"], "body": m["Body"], "eventSource": "aws:sqs"}
-            for m in messages.get("Messages", [])
-        ]
-    }
-
-
-def test_claim_check_large_documents_travel_as_pointers(stack):
-    s = stack("patterns/claim-check")
-    s3, bucket, queue = boto3.client("s3"), s.bucket("PayloadBucket"), s["ClaimsQueue"]
-    small = s.call("ProducerFunction", s.event("document.json"))
-    assert small["claimCheck"] is None  # under the inline limit: no object, the body travels
-    big = {"documentId": "big-1", "document": {"lines": ["x" * 1000] * 400}}
-    answer = s.call("ProducerFunction", big)
-    claim = answer["claimCheck"]
-    assert claim["bucket"] == bucket and claim["key"].startswith("payloads/")
-    assert claim["size"] > 262144
-    stored = s3.get_object(Bucket=bucket, Key=claim["key"])["Body"].read()
-    assert json.loads(stored) == big["document"]
-    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 1  # the small one stayed inline
-    batch = _as_sqs_records(queue)
-    bodies = [json.loads(r["body"]) for r in batch["Records"]]
-    assert sorted(b["documentId"] for b in bodies) == ["big-1", "contract-2026-114"]
-    pointer = next(r for r in batch["Records"] if "claimCheck" in json.loads(r["body"]))
-    assert len(pointer["body"]) < 400  # only the claim check crossed the queue
-
-    assert s.call("ConsumerFunction", batch) == {"batchItemFailures": []}
-    assert s.call("ConsumerFunction", batch) == {"batchItemFailures": []}  # redelivered: no-op
-    table = s.table("ResultsTable")
-    row = table.get_item(Key={"documentId": "big-1"})["Item"]
-    assert row["lines"] == 400 and row["viaClaimCheck"] is True and row["bytes"] == claim["size"]
-    assert table.get_item(Key={"documentId": "contract-2026-114"})["Item"]["lines"] == 2
-
-
-def test_claim_check_consumer_refuses_missing_tampered_and_foreign_payloads(stack):
-    s = stack("patterns/claim-check")
-    s3, bucket = boto3.client("s3"), s.bucket("PayloadBucket")
-    sample = s.event("sqs-batch.json", PAYLOAD_BUCKET=bucket)
-    # The inline record is redeemed; the claim check whose object is gone is reported.
-    assert s.call("ConsumerFunction", sample) == {
-        "batchItemFailures": [{"itemIdentifier": "c1a1m-0002"}]
-    }
-    missing = json.loads(sample["Records"][1]["body"])
-    s3.put_object(Bucket=bucket, Key=missing["claimCheck"]["key"], Body=b'{"lines": ["forged"]}')
-    foreign = {**missing, "documentId": "doc-x", "claimCheck": {**missing["claimCheck"]}}
-    foreign["claimCheck"]["bucket"] = "someone-elses-bucket"
-    records = [
-        {"messageId": "tampered", "body": json.dumps(missing)},
-        {"messageId": "foreign", "body": json.dumps(foreign)},
-    ]
-    failed = s.call("ConsumerFunction", {"Records": records})["batchItemFailures"]
-    assert [f["itemIdentifier"] for f in failed] == ["tampered", "foreign"]
-    table = s.table("ResultsTable")
-    assert "Item" not in table.get_item(Key={"documentId": "contract-2026-115"})
-
-
-# --- transactional-outbox ---
-
-
-def test_transactional_outbox_order_and_event_commit_together(stack):
-    s = stack("patterns/transactional-outbox")
-    orders, outbox = s.table("OrdersTable"), s.table("OutboxTable")
-    placed = s.call("OrderFunction", s.event("order.json"))
-    assert placed["status"] == "PLACED"
-    order = orders.get_item(Key={"orderId": "order-42"})["Item"]
-    assert order["status"] == "PLACED" and str(order["total"]) == "41.00"
-    event = outbox.get_item(Key={"eventId": placed["eventId"]})["Item"]
-    assert event["eventType"] == "OrderPlaced" and event["orderId"] == "order-42"
-    assert event["total"] == "41.00" and event["expiresAt"] > event["createdAt"]
-    # A retry cannot create a second order or a second event: the transaction is cancelled.
-    again = s.call("OrderFunction", s.event("order.json"))
-    assert again == {**placed, "status": "ALREADY_PLACED"}
-    assert [i["orderId"] for i in outbox.scan()["Items"]].count("order-42") == 1
-    # Neither write happens without the other: an order that exists blocks its event too.
-    orders.put_item(Item={"orderId": "order-43", "status": "PLACED"})
-    clash = s.call("OrderFunction", s.event("order.json", **{"order-42": "order-43"}))
-    assert clash["status"] == "ALREADY_PLACED"
-    assert "Item" not in outbox.get_item(Key={"eventId": clash["eventId"]})
-    assert "items" not in orders.get_item(Key={"orderId": "order-43"})["Item"]
-    with pytest.raises(ValueError):
-        s.call("OrderFunction", {"orderId": "order-44", "customerId": "c", "items": []})
-    assert "Item" not in orders.get_item(Key={"orderId": "order-44"})
-
-
-def _pipe_template(template: str, record: dict) -> dict:
-    """Fill a pipe's InputTemplate the way Pipes documents it: each <$.path> is replaced by
-    the value at that path in the record."""
-
-    def value(match):
-        found = record
-        for part in match.group(1).split("."):
-            found = found[part]
-        return str(found)
-
-    return json.loads(re.sub(r"<\$\.([A-Za-z0-9_.]+)>", value, template))
-
-
-def test_transactional_outbox_pipe_publishes_only_new_items_as_plain_json(stack):
-    s = stack("patterns/transactional-outbox")
-    pipe = load(stack_paths(s.id)).resources["OutboxPipe"]["Properties"]
-    placed = s.call("OrderFunction", s.event("order.json", **{"order-42": "order-50"}))
-    record = s.event("outbox-stream-record.json", EVENT_ID=placed["eventId"])
-    record["dynamodb"]["NewImage"]["orderId"]["S"] = "order-50"
-    pattern = pipe["SourceParameters"]["FilterCriteria"]["Filters"][0]["Pattern"]
-    from moto.events.models import EventPattern  # EventBridge's matcher, as moto implements it
-
-    matcher = EventPattern.load(pattern)
-    assert matcher.matches_event(record)
-    removed = {**record, "eventName": "REMOVE"}  # a TTL deletion must not become an event
-    assert not matcher.matches_event(removed)
-    target = pipe["TargetParameters"]
-    detail = _pipe_template(target["InputTemplate"], record)
-    stored = s.table("OutboxTable").get_item(Key={"eventId": placed["eventId"]})["Item"]
-    assert detail == {
-        "eventId": stored["eventId"],
-        "orderId": stored["orderId"],
-        "customerId": stored["customerId"],
-        "total": stored["total"],
-    }
-    detail_type = target["EventBridgeEventBusParameters"]["DetailType"]
-    path = detail_type.removeprefix("$.").split(".")
-    found = record
-    for part in path:
-        found = found[part]
-    assert found == "OrderPlaced"
-    rule = load(stack_paths(s.id)).resources["OrderPlacedRule"]["Properties"]["EventPattern"]
-    assert rule == {
-        "source": [target["EventBridgeEventBusParameters"]["Source"]],
-        "detail-type": [found],
-    }
-
-
-# --- idempotent-consumer ---
-
-
-def _counting_provider(status: int = 200) -> tuple[str, list[bytes]]:
-    """A loopback payment provider that records every charge it receives."""
-    calls: list[bytes] = []
-
-    class Provider(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):
-            calls.append(self.rfile.read(int(self.headers["Content-Length"])))
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(json.dumps({"chargeId": f"ch_{len(calls)}"}).encode())
-
         def log_message(self, *args):
             pass
 
@@ -1656,6 +1501,165 @@ def test_graphql_quote_function_answers_a_batch_in_order(stack):
     assert resolver["MaxBatchSize"] == 10 and "BatchInvoke" in resolver["Code"]
     source = resources["QuoteDataSource"]["Properties"]["LambdaConfig"]["LambdaFunctionArn"]
     assert source == {"Fn::GetAtt": ["QuoteFunction", "Arn"]}
+
+
+# --- claim-check ---
+
+
+def _as_sqs_records(queue_url: str) -> dict:
+    """The messages waiting in a queue, shaped like the batch Lambda's poller would deliver."""
+    messages = boto3.client("sqs").receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)
+    return {
+        "Records": [
+            {"messageId": m["MessageId"], "body": m["Body"], "eventSource": "aws:sqs"}
+            for m in messages.get("Messages", [])
+        ]
+    }
+
+
+def test_claim_check_large_documents_travel_as_pointers(stack):
+    s = stack("patterns/claim-check")
+    s3, bucket, queue = boto3.client("s3"), s.bucket("PayloadBucket"), s["ClaimsQueue"]
+    small = s.call("ProducerFunction", s.event("document.json"))
+    assert small["claimCheck"] is None  # under the inline limit: no object, the body travels
+    big = {"documentId": "big-1", "document": {"lines": ["x" * 1000] * 400}}
+    answer = s.call("ProducerFunction", big)
+    claim = answer["claimCheck"]
+    assert claim["bucket"] == bucket and claim["key"].startswith("payloads/")
+    assert claim["size"] > 262144
+    stored = s3.get_object(Bucket=bucket, Key=claim["key"])["Body"].read()
+    assert json.loads(stored) == big["document"]
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 1  # the small one stayed inline
+    batch = _as_sqs_records(queue)
+    bodies = [json.loads(r["body"]) for r in batch["Records"]]
+    assert sorted(b["documentId"] for b in bodies) == ["big-1", "contract-2026-114"]
+    pointer = next(r for r in batch["Records"] if "claimCheck" in json.loads(r["body"]))
+    assert len(pointer["body"]) < 400  # only the claim check crossed the queue
+
+    assert s.call("ConsumerFunction", batch) == {"batchItemFailures": []}
+    assert s.call("ConsumerFunction", batch) == {"batchItemFailures": []}  # redelivered: no-op
+    table = s.table("ResultsTable")
+    row = table.get_item(Key={"documentId": "big-1"})["Item"]
+    assert row["lines"] == 400 and row["viaClaimCheck"] is True and row["bytes"] == claim["size"]
+    assert table.get_item(Key={"documentId": "contract-2026-114"})["Item"]["lines"] == 2
+
+
+def test_claim_check_consumer_refuses_missing_tampered_and_foreign_payloads(stack):
+    s = stack("patterns/claim-check")
+    s3, bucket = boto3.client("s3"), s.bucket("PayloadBucket")
+    sample = s.event("sqs-batch.json", PAYLOAD_BUCKET=bucket)
+    # The inline record is redeemed; the claim check whose object is gone is reported.
+    assert s.call("ConsumerFunction", sample) == {
+        "batchItemFailures": [{"itemIdentifier": "c1a1m-0002"}]
+    }
+    missing = json.loads(sample["Records"][1]["body"])
+    s3.put_object(Bucket=bucket, Key=missing["claimCheck"]["key"], Body=b'{"lines": ["forged"]}')
+    foreign = {**missing, "documentId": "doc-x", "claimCheck": {**missing["claimCheck"]}}
+    foreign["claimCheck"]["bucket"] = "someone-elses-bucket"
+    records = [
+        {"messageId": "tampered", "body": json.dumps(missing)},
+        {"messageId": "foreign", "body": json.dumps(foreign)},
+    ]
+    failed = s.call("ConsumerFunction", {"Records": records})["batchItemFailures"]
+    assert [f["itemIdentifier"] for f in failed] == ["tampered", "foreign"]
+    table = s.table("ResultsTable")
+    assert "Item" not in table.get_item(Key={"documentId": "contract-2026-115"})
+
+
+# --- transactional-outbox ---
+
+
+def test_transactional_outbox_order_and_event_commit_together(stack):
+    s = stack("patterns/transactional-outbox")
+    orders, outbox = s.table("OrdersTable"), s.table("OutboxTable")
+    placed = s.call("OrderFunction", s.event("order.json"))
+    assert placed["status"] == "PLACED"
+    order = orders.get_item(Key={"orderId": "order-42"})["Item"]
+    assert order["status"] == "PLACED" and str(order["total"]) == "41.00"
+    event = outbox.get_item(Key={"eventId": placed["eventId"]})["Item"]
+    assert event["eventType"] == "OrderPlaced" and event["orderId"] == "order-42"
+    assert event["total"] == "41.00" and event["expiresAt"] > event["createdAt"]
+    # A retry cannot create a second order or a second event: the transaction is cancelled.
+    again = s.call("OrderFunction", s.event("order.json"))
+    assert again == {**placed, "status": "ALREADY_PLACED"}
+    assert [i["orderId"] for i in outbox.scan()["Items"]].count("order-42") == 1
+    # Neither write happens without the other: an order that exists blocks its event too.
+    orders.put_item(Item={"orderId": "order-43", "status": "PLACED"})
+    clash = s.call("OrderFunction", s.event("order.json", **{"order-42": "order-43"}))
+    assert clash["status"] == "ALREADY_PLACED"
+    assert "Item" not in outbox.get_item(Key={"eventId": clash["eventId"]})
+    assert "items" not in orders.get_item(Key={"orderId": "order-43"})["Item"]
+    with pytest.raises(ValueError):
+        s.call("OrderFunction", {"orderId": "order-44", "customerId": "c", "items": []})
+    assert "Item" not in orders.get_item(Key={"orderId": "order-44"})
+
+
+def _pipe_template(template: str, record: dict) -> dict:
+    """Fill a pipe's InputTemplate the way Pipes documents it: each <$.path> is replaced by
+    the value at that path in the record."""
+
+    def value(match):
+        found = record
+        for part in match.group(1).split("."):
+            found = found[part]
+        return str(found)
+
+    return json.loads(re.sub(r"<\$\.([A-Za-z0-9_.]+)>", value, template))
+
+
+def test_transactional_outbox_pipe_publishes_only_new_items_as_plain_json(stack):
+    s = stack("patterns/transactional-outbox")
+    pipe = load(stack_paths(s.id)).resources["OutboxPipe"]["Properties"]
+    placed = s.call("OrderFunction", s.event("order.json", **{"order-42": "order-50"}))
+    record = s.event("outbox-stream-record.json", EVENT_ID=placed["eventId"])
+    record["dynamodb"]["NewImage"]["orderId"]["S"] = "order-50"
+    pattern = pipe["SourceParameters"]["FilterCriteria"]["Filters"][0]["Pattern"]
+    from moto.events.models import EventPattern  # EventBridge's matcher, as moto implements it
+
+    matcher = EventPattern.load(pattern)
+    assert matcher.matches_event(record)
+    removed = {**record, "eventName": "REMOVE"}  # a TTL deletion must not become an event
+    assert not matcher.matches_event(removed)
+    target = pipe["TargetParameters"]
+    detail = _pipe_template(target["InputTemplate"], record)
+    stored = s.table("OutboxTable").get_item(Key={"eventId": placed["eventId"]})["Item"]
+    assert detail == {
+        "eventId": stored["eventId"],
+        "orderId": stored["orderId"],
+        "customerId": stored["customerId"],
+        "total": stored["total"],
+    }
+    detail_type = target["EventBridgeEventBusParameters"]["DetailType"]
+    path = detail_type.removeprefix("$.").split(".")
+    found = record
+    for part in path:
+        found = found[part]
+    assert found == "OrderPlaced"
+    rule = load(stack_paths(s.id)).resources["OrderPlacedRule"]["Properties"]["EventPattern"]
+    assert rule == {
+        "source": [target["EventBridgeEventBusParameters"]["Source"]],
+        "detail-type": [found],
+    }
+
+
+# --- idempotent-consumer ---
+
+
+def _counting_provider(status: int = 200) -> tuple[str, list[bytes]]:
+    """A loopback payment provider that records every charge it receives."""
+    calls: list[bytes] = []
+
+    class Provider(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            calls.append(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(json.dumps({"chargeId": f"ch_{len(calls)}"}).encode())
+
+        def log_message(self, *args):
+            pass
+
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Provider)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}/charges", calls
