@@ -26,11 +26,14 @@ LINKS = {
     )
 }
 # Everything a reader sees that states facts: the pages, the service descriptions shown on the
-# service pages, and the diagram modules (their roles and step captions become text).
+# service pages, the diagram modules (their roles and step captions become text) and the
+# stacks' templates (their Deploy notes become text).
 READ = sorted(
     [p.path for p in authored_pages()]
     + [ROOT / "scripts/sitekit/data/services.yml"]
     + sorted((ROOT / "diagrams").rglob("*.py"))
+    # A stack's Deploy notes (what it costs while idle, what it leaves) are shown on its page.
+    + sorted((ROOT / "stacks").rglob("template.yaml"))
 )
 
 
