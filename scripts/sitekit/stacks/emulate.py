@@ -162,14 +162,16 @@ def _deploy_into(client, template: Template, expanded: dict) -> Deployment:
     for kind in sorted(_unsupported({r["Type"] for r in resources.values()})):
         if not kind.startswith(SKIPPED_PREFIX):
             result.skipped[kind] = "moto's CloudFormation has no model for this type"
-    _placeholder_attributes(
-        body,
-        {
-            n
-            for n, r in resources.items()
-            if r["Type"] in result.skipped or r["Type"].startswith(SKIPPED_PREFIX)
-        },
-    )
+    skipped = {
+        n
+        for n, r in resources.items()
+        if r["Type"] in result.skipped or r["Type"].startswith(SKIPPED_PREFIX)
+    }
+    # Other dependants of a skipped resource are skipped on a second attempt (see _create);
+    # roles and functions never are, so they get stand-ins instead.
+    for name, resource in resources.items():
+        if resource["Type"] in ("AWS::IAM::Role", "AWS::Lambda::Function") and name not in skipped:
+            _placeholder_attributes(resource.get("Properties") or {}, skipped)
     for name, resource in template.resources.items():
         uri = (resource.get("Properties") or {}).get("CodeUri")
         if resource["Type"] == "AWS::Serverless::Function" and isinstance(uri, str):
@@ -254,7 +256,8 @@ def _create(cloudformation, template: Template, body: dict, result: Deployment) 
 def _placeholder_attributes(value, skipped: set[str]):
     """Replace, in place, each ``Fn::GetAtt`` of a resource moto cannot create with a string
     naming it: moto fails the whole stack on such a GetAtt (a function's environment reading
-    a cache endpoint, say). The resource itself is still reported as skipped."""
+    a cache endpoint, a role naming a guardrail). The resource itself is still reported as
+    skipped."""
     if isinstance(value, dict):
         items = list(value.items())
     elif isinstance(value, list):
