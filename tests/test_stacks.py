@@ -383,6 +383,40 @@ def test_a_getatt_of_a_type_moto_lacks_becomes_a_named_placeholder(deployments):
     assert environment["TABLE_NAME"] == deployment.physical["ProductsTable"]  # a real value
 
 
+def test_types_moto_only_stubs_are_skipped_by_name():
+    """moto accepts a wait-condition handle and creates nothing (and logs "No Moto
+    CloudFormation support" for types it lacks), yet reports CREATE_COMPLETE: both kinds are
+    reported as skipped, each with its reason, never counted as deployed."""
+    from sitekit.stacks.emulate import _unsupported
+
+    reasons = _unsupported(
+        {"AWS::CloudFormation::WaitConditionHandle", "AWS::Pipes::Pipe", "AWS::SQS::Queue"}
+    )
+    assert reasons == {
+        "AWS::CloudFormation::WaitConditionHandle": (
+            "moto's CloudFormation only stubs this type: it creates nothing"
+        ),
+        "AWS::Pipes::Pipe": "moto's CloudFormation has no model for this type",
+    }
+
+
+def test_an_inline_policy_is_found_on_its_role(deployments):
+    deployment = deployments("patterns/wait-for-callback")
+    assert deployment.problems == []
+    policy = "DecisionFunctionAnswerPolicy"
+    assert policy in deployment.physical
+    from sitekit.stacks.emulate import _describe_inline_policy
+
+    missing = {
+        "Properties": {"PolicyName": "no-such-policy", "Roles": [{"Ref": "DecisionFunctionRole"}]}
+    }
+    _describe_inline_policy(deployments.client, "Probe", missing, deployment)
+    assert deployment.problems == [
+        "Probe (AWS::IAM::Policy): role DecisionFunctionRole holds no 'no-such-policy'"
+    ]
+    deployment.problems.clear()
+
+
 def test_websocket_api_needs_an_authorizer_on_connect_only(tmp_path):
     """API Gateway takes an authorizer only on a WebSocket API's $connect route: an open
     $disconnect is fine, an open $connect is not."""

@@ -55,7 +55,7 @@ DESCRIBE = {
     "AWS::Kinesis::Stream": ("kinesis", "describe_stream_summary", "StreamName"),
     "AWS::ApiGateway::RestApi": ("apigateway", "get_rest_api", "restApiId"),
     "AWS::Lambda::Permission": None,  # a statement in the function's policy: see below
-    "AWS::IAM::Policy": None,  # an inline policy of a role described above
+    "AWS::IAM::Policy": None,  # an inline policy of the roles described above: see below
     "AWS::SQS::QueuePolicy": None,  # attributes of a queue described above
     "AWS::SNS::Subscription": None,
 }
@@ -110,11 +110,20 @@ def _clients(boto3):
     return client
 
 
-def _unsupported(types: set[str]) -> set[str]:
+def _unsupported(types: set[str]) -> dict[str, str]:
+    """The types moto's CloudFormation cannot create, each with the reason: those it has no
+    model for (it logs "No Moto CloudFormation support" and still reports CREATE_COMPLETE)
+    and those it only stubs (it accepts them and creates nothing)."""
     from moto.cloudformation.parsing import NULL_MODELS, get_model_map
 
     known = get_model_map()
-    return {t for t in types if t not in known and t not in NULL_MODELS}
+    reasons = {}
+    for kind in types:
+        if kind in NULL_MODELS:
+            reasons[kind] = "moto's CloudFormation only stubs this type: it creates nothing"
+        elif kind not in known:
+            reasons[kind] = "moto's CloudFormation has no model for this type"
+    return reasons
 
 
 @contextlib.contextmanager
@@ -159,9 +168,9 @@ def _deploy_into(client, template: Template, expanded: dict) -> Deployment:
                 "methods to deploy"
             )
             resource["Type"] = SKIPPED_PREFIX + "ApiGatewayDeployment"
-    for kind in sorted(_unsupported({r["Type"] for r in resources.values()})):
+    for kind, reason in sorted(_unsupported({r["Type"] for r in resources.values()}).items()):
         if not kind.startswith(SKIPPED_PREFIX):
-            result.skipped[kind] = "moto's CloudFormation has no model for this type"
+            result.skipped[kind] = reason
     skipped = {
         n
         for n, r in resources.items()
@@ -282,6 +291,9 @@ def _describe(client, name: str, resource: dict, result: Deployment) -> None:
     if kind == "AWS::Lambda::Version":
         _describe_version(client, name, resource, result)
         return
+    if kind == "AWS::IAM::Policy":
+        _describe_inline_policy(client, name, resource, result)
+        return
     if kind not in DESCRIBE:
         result.problems.append(f"{name} ({kind}): no way to describe this type: add it to DESCRIBE")
         return
@@ -320,6 +332,21 @@ def _describe(client, name: str, resource: dict, result: Deployment) -> None:
         g["logGroupName"] == physical for g in answer.get("logGroups", [])
     ):
         result.problems.append(f"{name} ({kind}): no log group {physical!r}")
+
+
+def _describe_inline_policy(client, name: str, resource: dict, result: Deployment) -> None:
+    """An AWS::IAM::Policy exists when each role it names holds a policy of its name."""
+    from sitekit.stacks.agreement import references
+
+    properties = resource.get("Properties") or {}
+    policy = properties.get("PolicyName")
+    for role in sorted(references(properties.get("Roles"))):
+        role_name = result.physical.get(role)
+        held = (
+            client("iam").list_role_policies(RoleName=role_name)["PolicyNames"] if role_name else []
+        )
+        if policy not in held:
+            result.problems.append(f"{name} (AWS::IAM::Policy): role {role} holds no {policy!r}")
 
 
 def _describe_version(client, name: str, resource: dict, result: Deployment) -> None:
