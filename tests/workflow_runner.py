@@ -7,9 +7,9 @@ JSONPath flavour Map (inline or distributed, with an S3 listing as ItemReader an
 ItemBatcher; batches run one after the other). In the JSONPath
 flavour with Parameters, ResultSelector, ResultPath, OutputPath, Catch and the States.Format
 intrinsic; in the JSONata flavour (``QueryLanguage: JSONata``) with Arguments, Output, Assign,
-Condition and Catch, and the part of JSONata the stacks write (paths, variables, arithmetic,
-comparisons, ``? :``, ``$exists``, ``$number``, ``$string``, ``$floor``, ``$millis``):
-anything else raises NotImplementedError rather than guess. ``DefinitionSubstitutions`` are
+Condition and Catch, its expressions evaluated by jsonata-python (a port of the reference
+JSONata implementation): anything else in a definition raises NotImplementedError rather than
+guess. ``DefinitionSubstitutions`` are
 applied first. Retries are not replayed: a Task that raises goes straight to its Catch, as it
 would after its last retry.
 """
@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 import re
-import time
 from collections.abc import Callable
 from typing import Any
 
 import boto3
+import jsonata
 
 
 class WorkflowFailed(Exception):
@@ -286,161 +285,10 @@ def jsonata_template(value: Any, scope: dict) -> Any:
     taken as written."""
     if isinstance(value, str):
         match = re.fullmatch(r"\{%(.*)%\}", value, flags=re.DOTALL)
-        return _Jsonata(match.group(1), scope).evaluate() if match else value
+        # None stands for JSONata's undefined (a path into nothing).
+        return jsonata.Jsonata(match.group(1)).evaluate(None, scope) if match else value
     if isinstance(value, dict):
         return {k: jsonata_template(v, scope) for k, v in value.items()}
     if isinstance(value, list):
         return [jsonata_template(v, scope) for v in value]
     return value
-
-
-_TOKENS = re.compile(
-    r"""\s*(?:(?P<number>\d+(?:\.\d+)?)|(?P<string>"[^"]*"|'[^']*')|(?P<variable>\$\w*)"""
-    r"""|(?P<name>[A-Za-z_]\w*)|(?P<op>>=|<=|!=|[-+*/<>=?:().,]))"""
-)
-_FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "exists": lambda x: x is not None,
-    "number": lambda x: None if x is None else _numeric(float(x)),
-    "string": lambda x: None if x is None else str(_numeric(x) if isinstance(x, float) else x),
-    "floor": lambda x: None if x is None else math.floor(x),
-    "millis": lambda: int(time.time() * 1000),
-}
-
-
-def _numeric(x: float) -> float | int:
-    return int(x) if float(x).is_integer() else x
-
-
-class _Jsonata:
-    """A recursive-descent evaluator for the JSONata the stacks write. ``None`` stands for
-    JSONata's undefined: a path into nothing, which comparisons treat as false."""
-
-    def __init__(self, text: str, scope: dict):
-        self.tokens: list[tuple[str, str]] = []
-        position, text = 0, text.strip()
-        while position < len(text):
-            match = _TOKENS.match(text, position)
-            if not match or match.end() == position:
-                raise NotImplementedError(f"JSONata: cannot read {text[position:]!r}")
-            self.tokens.append((match.lastgroup or "", match.group(match.lastgroup or 0)))
-            position = match.end()
-        self.at, self.scope = 0, scope
-
-    def evaluate(self) -> Any:
-        value = self.ternary()
-        if self.at != len(self.tokens):
-            raise NotImplementedError(f"JSONata: unexpected {self.tokens[self.at][1]!r}")
-        return value
-
-    def peek(self) -> str | None:
-        return self.tokens[self.at][1] if self.at < len(self.tokens) else None
-
-    def take(self, expected: str | None = None) -> tuple[str, str]:
-        token = self.tokens[self.at]
-        if expected is not None and token[1] != expected:
-            raise NotImplementedError(f"JSONata: expected {expected!r}, found {token[1]!r}")
-        self.at += 1
-        return token
-
-    def ternary(self) -> Any:
-        condition = self.logical()
-        if self.peek() != "?":
-            return condition
-        self.take("?")
-        yes = self.ternary()
-        self.take(":")
-        no = self.ternary()
-        return yes if condition is True or (condition not in (None, False, 0, "")) else no
-
-    def logical(self) -> Any:
-        value = self.comparison()
-        while self.peek() in ("and", "or"):
-            operator = self.take()[1]
-            other = self.comparison()
-            value = (bool(value) and bool(other)) if operator == "and" else bool(value or other)
-        return value
-
-    def comparison(self) -> Any:
-        value = self.additive()
-        operators = {
-            "=": lambda a, b: a == b,
-            "!=": lambda a, b: a != b,
-            "<": lambda a, b: a < b,
-            ">": lambda a, b: a > b,
-            "<=": lambda a, b: a <= b,
-            ">=": lambda a, b: a >= b,
-        }
-        if self.peek() in operators:
-            operator = operators[self.take()[1]]
-            other = self.additive()
-            return False if value is None or other is None else operator(value, other)
-        return value
-
-    def additive(self) -> Any:
-        value = self.multiplicative()
-        while self.peek() in ("+", "-"):
-            operator = self.take()[1]
-            other = self.multiplicative()
-            if value is None or other is None:
-                value = None
-            else:
-                value = value + other if operator == "+" else value - other
-        return value
-
-    def multiplicative(self) -> Any:
-        value = self.unary()
-        while self.peek() in ("*", "/"):
-            operator = self.take()[1]
-            other = self.unary()
-            if value is None or other is None:
-                value = None
-            else:
-                value = value * other if operator == "*" else value / other
-        return value
-
-    def unary(self) -> Any:
-        if self.peek() == "-":
-            self.take()
-            value = self.unary()
-            return None if value is None else -value
-        return self.path()
-
-    def path(self) -> Any:
-        value = self.primary()
-        while self.peek() == ".":
-            self.take(".")
-            kind, name = self.take()
-            if kind != "name":
-                raise NotImplementedError(f"JSONata: path step {name!r}")
-            if isinstance(value, list):
-                raise NotImplementedError("JSONata: a path through an array")
-            value = value.get(name) if isinstance(value, dict) else None
-        return value
-
-    def primary(self) -> Any:
-        kind, text = self.take()
-        if kind == "number":
-            return _numeric(float(text))
-        if kind == "string":
-            return text[1:-1]
-        if kind == "name" and text in ("true", "false", "null"):
-            return {"true": True, "false": False, "null": None}[text]
-        if kind == "op" and text == "(":
-            value = self.ternary()
-            self.take(")")
-            return value
-        if kind == "variable":
-            name = text[1:]
-            if self.peek() == "(":
-                self.take("(")
-                arguments = []
-                while self.peek() != ")":
-                    arguments.append(self.ternary())
-                    if self.peek() == ",":
-                        self.take(",")
-                self.take(")")
-                if name not in _FUNCTIONS:
-                    raise NotImplementedError(f"JSONata: function ${name}")
-                return _FUNCTIONS[name](*arguments)
-            return self.scope.get(name)
-        raise NotImplementedError(f"JSONata: {text!r}")
