@@ -59,6 +59,25 @@ def pytest_configure(config):
             raise pytest.UsageError(f"the site does not build:\n{done.stderr}")
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Refuse to run when pytest-xdist's --dist loadgroup has stopped grouping (it tags node
+    ids, which pytest 9.2 no longer reads): every xdist_group's session fixtures (render,
+    lint, deploy, Zensical build) would then run once per worker, silently doubling the time."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    ungrouped = [
+        item.nodeid
+        for item in items
+        if item.get_closest_marker("xdist_group") and "@" not in item.nodeid.rsplit("]", 1)[-1]
+    ]
+    if ungrouped:
+        raise pytest.UsageError(
+            f"pytest-xdist's --dist loadgroup is not in effect ({ungrouped[0]} has no @group "
+            f"suffix): pin a pytest that pytest-xdist supports (requirements.txt)"
+        )
+
+
 @pytest.fixture(scope="session")
 def site() -> Path:
     """The built site; `make test` builds it before pytest, a bare pytest run builds it here."""
