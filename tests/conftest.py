@@ -7,6 +7,7 @@ import hashlib
 import http.server
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -188,8 +189,6 @@ def page(browser):
 
 def copy_sources(dest: Path) -> Path:
     """Copy what a build reads (not generated output) to ``dest``: a checkout elsewhere."""
-    import shutil
-
     ignore = shutil.ignore_patterns("__pycache__", "*.tmp")
     for name in ("diagrams", "scripts", "includes", "overrides", "stacks"):
         shutil.copytree(ROOT / name, dest / name, ignore=ignore)
@@ -201,6 +200,20 @@ def copy_sources(dest: Path) -> Path:
     for name in ("mkdocs.yml", "pyproject.toml", "CONTRIBUTING.md"):
         shutil.copy2(ROOT / name, dest / name)
     return dest
+
+
+@pytest.fixture(scope="session")
+def second_checkout(tmp_path_factory) -> Path:
+    """A copy of the sources at another, deeper path, rendered and built from scratch as
+    `make build` does: the reproducibility tests compare it with this checkout byte for
+    byte. Modules that use it share the "render" xdist group, so it is made once a run."""
+    root = copy_sources(tmp_path_factory.mktemp("second") / "nested" / "checkout")
+    vendor = ROOT / "docs" / "assets" / "vendor"
+    if vendor.exists():  # pinned npm files copied by `make vendor`; npm is not re-run here
+        shutil.copytree(vendor, root / "docs" / "assets" / "vendor")
+    done = build_site(root)
+    assert done.returncode == 0, done.stderr
+    return root
 
 
 # --- The source article ---------------------------------------------------------------------

@@ -10,11 +10,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_sources, run_sitekit
+from conftest import ROOT, run_sitekit
 
 from sitekit.paths import DiagramPaths, diagram_modules
 
-# One pytest-xdist worker runs this module: it renders every diagram from scratch once (a session fixture).
+# One pytest-xdist worker runs this module and test_reproducible.py: they share one checkout
+# rendered and built from scratch (conftest's second_checkout).
 pytestmark = pytest.mark.xdist_group("render")
 
 MODULES = diagram_modules()
@@ -28,15 +29,12 @@ def test_diagrams_folder_is_not_a_package():
 
 
 @pytest.fixture(scope="session")
-def two_checkouts(tmp_path_factory):
+def two_checkouts(second_checkout):
     """This checkout (rendered by `make test`) and a copy at another path rendered from
     scratch: the same sources must give the same bytes wherever they sit."""
-    root = copy_sources(tmp_path_factory.mktemp("render") / "second" / "nested" / "checkout")
-    done = run_sitekit("diagrams", cwd=root, check=False)
-    assert done.returncode == 0, done.stderr
     if not (ROOT / "generated" / "meta").exists():  # a bare pytest run: render here first
         run_sitekit("diagrams")
-    return [ROOT, root]
+    return [ROOT, second_checkout]
 
 
 def _outputs(root: Path, diagram: DiagramPaths) -> list[Path]:
@@ -148,7 +146,9 @@ def test_noop_run_rewrites_nothing_and_is_fast(two_checkouts):
 def rendered_copy(two_checkouts, dest: Path) -> Path:
     """A copy of the checkout rendered from scratch, outputs included: cheaper than a third
     and a fourth render of every diagram."""
-    return shutil.copytree(two_checkouts[1], dest, symlinks=True)
+    return shutil.copytree(
+        two_checkouts[1], dest, symlinks=True, ignore=shutil.ignore_patterns("site")
+    )
 
 
 def test_changed_module_rerenders_only_that_diagram(two_checkouts, tmp_path):

@@ -2,25 +2,18 @@
 sitemap included): nothing depends on where or when the sources sit.
 
 `make test` has already built site/ from this checkout; one more build, from a copy of the
-same sources at a different path, must match it file for file.
+same sources at a different path (conftest's ``second_checkout``, which the diagram tests
+share), must match it file for file.
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from conftest import ROOT, SITE, build_site, copy_sources
+import pytest
+from conftest import SITE
 
-
-def _build_copy(dest: Path) -> Path:
-    copy_sources(dest)
-    vendor = ROOT / "docs" / "assets" / "vendor"
-    if vendor.exists():  # pinned npm files copied by `make vendor`; npm is not re-run here
-        shutil.copytree(vendor, dest / "docs" / "assets" / "vendor")
-    done = build_site(dest)  # what `make build` runs, in the copy
-    assert done.returncode == 0, done.stderr
-    return dest / "site"
+pytestmark = pytest.mark.xdist_group("render")  # with test_diagrams.py: one second checkout
 
 
 def _tree(site: Path) -> dict[str, bytes]:
@@ -31,9 +24,9 @@ def _tree(site: Path) -> dict[str, bytes]:
     }
 
 
-def test_a_copy_elsewhere_builds_a_byte_identical_site(site, tmp_path):
+def test_a_copy_elsewhere_builds_a_byte_identical_site(site, second_checkout):
     here = _tree(SITE)
-    elsewhere = _tree(_build_copy(tmp_path / "elsewhere" / "nested" / "checkout"))
+    elsewhere = _tree(second_checkout / "site")
     assert sorted(here) == sorted(elsewhere), (
         f"different files: {sorted(set(here) ^ set(elsewhere))[:10]}"
     )
