@@ -172,6 +172,24 @@ def top_pages(tab, base_url: str, query: str) -> list[str]:
     return pages[:3]
 
 
+def test_index_is_built_on_the_first_search_not_on_page_load(browser, base_url):
+    """Building the index costs about half a second of processor time: a page view without a
+    search must not pay it; the first search builds it and still finds its page."""
+    context = browser.new_context()
+    tab = context.new_page()
+    try:
+        tab.goto(f"{base_url}patterns/saga/", wait_until="networkidle")
+        tab.wait_for_function("() => document.querySelector('.md-search__input')")
+        worker = next(w for w in tab.workers if "reader-search.js" in w.url)
+        assert worker.evaluate("self.readerSearch()") == "waiting"
+        tab.locator("input.md-search__input").click()
+        assert worker.evaluate("self.readerSearch()") == "waiting", "focus alone built it"
+        assert "patterns/circuit-breaker/" in top_pages(tab, base_url, "trip the breaker")
+        assert worker.evaluate("self.readerSearch()") == "built"
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("query,expected", QUERIES.items(), ids=list(QUERIES))
 def test_reader_query_ranks_its_page_in_top_three(search_page, base_url, query, expected):
     pages = top_pages(search_page, base_url, query)

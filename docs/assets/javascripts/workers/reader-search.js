@@ -11,7 +11,7 @@
 // page that repeated a word in every section, beat the page that has all of the reader's words.
 //
 // This file loads the theme's worker unchanged (its file name is this script's URL fragment,
-// set by overrides/main.html) and changes three things:
+// set by overrides/main.html) and changes four things:
 // 1. Query words are treated like indexed words: stop words ("how", "do", "I") are dropped where
 //    the query is parsed, punctuation is trimmed, and each complete word matches whole, as typed
 //    or as its stem. Only the last word, which may be half typed, also matches as a prefix.
@@ -20,12 +20,17 @@
 //    any of its sections, then by how many of them one of its sections holds together, then by
 //    the theme's score of its best section. (More of the reader's words, then closer together,
 //    then relevance: the usual order of tie-breaks in site search.)
+// 4. The index is built when the reader first searches, not on every page load.
 // Zensical's search does not use lunr: there the patch finds nothing to do.
 "use strict";
 (() => {
   const TITLE_BOOST = 10;
   const MIN_PREFIX = 4;
-  const RESULT = 3; // the theme's message type for search results
+  // The theme's message types: set-up (with the index), ready, query, results.
+  const SETUP = 0;
+  const READY = 1;
+  const QUERY = 2;
+  const RESULT = 3;
   let patched = false; // only the theme's lunr answers are re-ranked
   let searching = false;
   let found = new Map(); // section location -> the query words it matched, for the last search
@@ -134,13 +139,53 @@
     message.data.items = pages.map((page) => page.group);
     return message;
   };
+  // 4. The index is built when the reader first searches, not on every page load: building it
+  // took about half a second of processor time per page view, searched or not. The theme's
+  // set-up message is answered "ready" at once and kept. The theme's empty query on page load
+  // gets the theme's own answer to it (no results); the first real query hands the set-up to
+  // the theme, and queries wait until the theme has built the index.
+  // self.readerSearch tells the tests whether the index waits, is being built, or is built.
+  const held = { setup: null, building: false, queries: [] };
+  self.readerSearch = () => (held.setup ? (held.building ? "building" : "waiting") : "built");
+  const listeners = []; // the theme's message listeners, called by the one below
+  const deliver = (event) => listeners.forEach((listener) => listener.call(self, event));
+  const lazily = (event) => {
+    if (event.data?.type === SETUP && !held.setup) {
+      held.setup = event;
+      post({ type: READY });
+    } else if (held.setup && !held.building && event.data?.type === QUERY && event.data.data === "") {
+      post({ type: RESULT, data: { items: [] } });
+    } else if (held.setup) {
+      held.queries.push(event);
+      if (!held.building) {
+        held.building = true;
+        deliver(held.setup);
+      }
+    } else {
+      deliver(event);
+    }
+  };
+  const built = (message) => {
+    if (!held.building || message?.type !== READY) return false;
+    const queries = held.queries;
+    Object.assign(held, { setup: null, building: false, queries: [] });
+    queries.forEach(deliver);
+    return true; // the reader was told "ready" already
+  };
+
   const post = self.postMessage.bind(self);
-  self.postMessage = (message, ...rest) => post(rank(message), ...rest);
+  self.postMessage = (message, ...rest) => built(message) || post(rank(message), ...rest);
 
   const worker = decodeURIComponent(self.location.hash.slice(1));
   if (!/^search\.[\w.-]+\.js$/.test(worker)) {
     throw new Error(`reader-search: bad worker "${worker}"`);
   }
+  const addEventListener = self.addEventListener.bind(self);
+  self.addEventListener = (type, listener, options) =>
+    type === "message" ? listeners.push(listener) : addEventListener(type, listener, options);
   self.importScripts(new URL(worker, self.location.href).href);
+  self.addEventListener = addEventListener;
+  // Zensical's worker sets self.onmessage and builds at once: it is left as it is.
+  if (listeners.length) addEventListener("message", lazily);
   patch(self.lunr);
 })();
