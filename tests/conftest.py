@@ -187,6 +187,27 @@ def page(browser):
     context.close()
 
 
+RENDERED = (".png", ".svg")
+
+
+def _link_rendered(source: str, dest: str) -> None:
+    """Hard-link a rendered image, copy anything else: sitekit replaces outputs atomically
+    (a new file each time) and no test edits an image in place, so a link is safe and saves
+    copying the diagrams' 20 MB for every throwaway checkout."""
+    if source.endswith(RENDERED):
+        try:
+            os.link(source, dest)
+            return
+        except OSError:  # another file system: copy instead
+            pass
+    shutil.copy2(source, dest)
+
+
+def clone_tree(source: Path, dest: Path, **options) -> Path:
+    """``shutil.copytree`` that hard-links rendered images (see ``_link_rendered``)."""
+    return Path(shutil.copytree(source, dest, copy_function=_link_rendered, **options))
+
+
 def copy_sources(dest: Path) -> Path:
     """Copy what a build reads (not generated output) to ``dest``: a checkout elsewhere."""
     ignore = shutil.ignore_patterns("__pycache__", "*.tmp")

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_sources, run_sitekit
+from conftest import ROOT, clone_tree, copy_sources, run_sitekit
 
 
 def copy_repository(dest: Path) -> Path:
@@ -29,7 +29,7 @@ def copy_repository(dest: Path) -> Path:
     )
     for folder in (*generated, "docs/services"):
         if (ROOT / folder).is_dir():
-            shutil.copytree(ROOT / folder, dest / folder, ignore=ignore, dirs_exist_ok=True)
+            clone_tree(ROOT / folder, dest / folder, ignore=ignore, dirs_exist_ok=True)
     for command in ("diagrams", "pages"):
         done = run_sitekit(command, cwd=dest, check=False)
         assert done.returncode == 0, done.stdout + done.stderr
@@ -61,7 +61,7 @@ def pristine(tmp_path_factory) -> tuple[Path, set[str]]:
 
 @pytest.fixture
 def repo(pristine, tmp_path) -> Path:
-    return Path(shutil.copytree(pristine[0], tmp_path / "repo"))
+    return clone_tree(pristine[0], tmp_path / "repo")
 
 
 def edit(root: Path, name: str, old: str, new: str, count: int = 1) -> None:

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_sitekit
+from conftest import ROOT, clone_tree, run_sitekit
 
 from sitekit.paths import DiagramPaths, diagram_modules
 
@@ -146,9 +146,7 @@ def test_noop_run_rewrites_nothing_and_is_fast(two_checkouts):
 def rendered_copy(two_checkouts, dest: Path) -> Path:
     """A copy of the checkout rendered from scratch, outputs included: cheaper than a third
     and a fourth render of every diagram."""
-    return shutil.copytree(
-        two_checkouts[1], dest, symlinks=True, ignore=shutil.ignore_patterns("site")
-    )
+    return clone_tree(two_checkouts[1], dest, symlinks=True, ignore=shutil.ignore_patterns("site"))
 
 
 def test_changed_module_rerenders_only_that_diagram(two_checkouts, tmp_path):

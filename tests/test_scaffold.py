@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, build_site, reused_runs, run_sitekit
+from conftest import ROOT, build_site, clone_tree, reused_runs, run_sitekit
 from test_check import check, copy_repository
 
 from sitekit.checks.config import plain
@@ -31,7 +31,7 @@ def pristine(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def repo(pristine, tmp_path) -> Path:
-    return Path(shutil.copytree(pristine, tmp_path / "repo"))
+    return clone_tree(pristine, tmp_path / "repo")
 
 
 def make(root: Path, target: str, **variables: str) -> subprocess.CompletedProcess:
