@@ -105,7 +105,19 @@ def received(url: str) -> list[dict]:
     return [json.loads(m["Body"]) for m in messages.get("Messages", [])]
 
 
-class _Server(http.server.BaseHTTPRequestHandler):
+class _Quiet(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass  # the test's output stays the test's
+
+
+def start_server(handler: type[http.server.BaseHTTPRequestHandler]) -> str:
+    """Serve ``handler`` on a loopback port from a daemon thread; returns the base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}"
+
+
+class _Server(_Quiet):
     status = 200
     delay = 0.0
     body = b"{}"
@@ -122,9 +134,6 @@ class _Server(http.server.BaseHTTPRequestHandler):
 
     do_GET = do_POST = _answer
 
-    def log_message(self, *args):
-        pass
-
 
 def local_server(status: int = 200, body: dict | None = None, delay: float = 0.0) -> str:
     """A loopback HTTP server standing in for a service outside the stack; returns its URL."""
@@ -133,9 +142,7 @@ def local_server(status: int = 200, body: dict | None = None, delay: float = 0.0
         (_Server,),
         {"status": status, "delay": delay, "body": json.dumps(body or {}).encode()},
     )
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/"
+    return start_server(handler) + "/"
 
 
 # --- APIs in front of a function and a table -------------------------------------------------
@@ -427,7 +434,7 @@ def local_lambda(s: Stack, functions: list[str]) -> str:
     code. A handler that raises answers as Lambda does: 200 with X-Amz-Function-Error."""
     handlers = {s[f]: load_handler(s.id, f, s.deployment).handler for f in functions}
 
-    class Invoke(http.server.BaseHTTPRequestHandler):
+    class Invoke(_Quiet):
         def do_POST(self) -> None:  # noqa: N802 - the http.server API
             target = urllib.parse.unquote(self.path.split("/functions/", 1)[1].split("/")[0])
             payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
@@ -447,12 +454,7 @@ def local_lambda(s: Stack, functions: list[str]) -> str:
             self.end_headers()
             self.wfile.write(data)
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Invoke)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}"
+    return start_server(Invoke)
 
 
 def test_aggregator_merges_what_answers_in_time(stack, monkeypatch):
@@ -1140,7 +1142,7 @@ def _deployment_services(s: Stack, order_handler, live_version: str):
         ],
     }
 
-    class Services(http.server.BaseHTTPRequestHandler):
+    class Services(_Quiet):
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             headers = {"Content-Type": "application/json"}
@@ -1169,12 +1171,7 @@ def _deployment_services(s: Stack, order_handler, live_version: str):
             self.end_headers()
             self.wfile.write(json.dumps(answer).encode())
 
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Services)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}", reports
+    return start_server(Services), reports
 
 
 def test_safe_deployments_order_function_is_idempotent(stack):
@@ -1269,7 +1266,7 @@ def _bedrock_agent_runtime(answer: dict) -> tuple[str, list[dict]]:
     each request and answers with ``answer``. Returns (url, requests)."""
     requests: list[dict] = []
 
-    class Runtime(http.server.BaseHTTPRequestHandler):
+    class Runtime(_Quiet):
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             requests.append({"path": self.path, **json.loads(body)})
@@ -1278,12 +1275,7 @@ def _bedrock_agent_runtime(answer: dict) -> tuple[str, list[dict]]:
             self.end_headers()
             self.wfile.write(json.dumps(answer).encode())
 
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Runtime)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}", requests
+    return start_server(Runtime), requests
 
 
 def test_generative_ai_rag_asks_the_knowledge_base_through_the_guardrail(stack, monkeypatch):
@@ -1649,7 +1641,7 @@ def _counting_provider(status: int = 200) -> tuple[str, list[bytes]]:
     """A loopback payment provider that records every charge it receives."""
     calls: list[bytes] = []
 
-    class Provider(http.server.BaseHTTPRequestHandler):
+    class Provider(_Quiet):
         def do_POST(self):
             calls.append(self.rfile.read(int(self.headers["Content-Length"])))
             self.send_response(status)
@@ -1657,12 +1649,7 @@ def _counting_provider(status: int = 200) -> tuple[str, list[bytes]]:
             self.end_headers()
             self.wfile.write(json.dumps({"chargeId": f"ch_{len(calls)}"}).encode())
 
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Provider)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/charges", calls
+    return start_server(Provider) + "/charges", calls
 
 
 def test_idempotent_consumer_charges_once_per_key(stack):
